@@ -1,0 +1,183 @@
+/**
+ * REST, GraphQL and releases through the real HTTP client against the fake GitHub.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import diagnostics from 'node:diagnostics_channel'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { FakeGitHub } from '../../test-support/fake-github/server.js'
+import type { Scenario } from '../../test-support/scenario.js'
+import { HttpClient } from '../../src/github/http.js'
+import { ApiError, GraphQLError, createApi, nextLink, type GitHubApi } from '../../src/github/api.js'
+
+const TOKEN = 'test-token'
+const followers = Array.from({ length: 150 }, (_, i) => `fan-${i}`)
+
+function scenario(): Scenario {
+  return {
+    repository: { owner: 'alice', name: 'backage' },
+    owners: [
+      { login: 'alice', id: 1001, type: 'User', packages: [], followers },
+      { login: 'acme', id: 2001, type: 'Organization', packages: [] }
+    ],
+    stargazers: [],
+    watchers: [],
+    forks: [],
+    today: '2026-11-20'
+  }
+}
+
+let gh: FakeGitHub
+let api: GitHubApi
+function newHttp(apiUrl: string): HttpClient {
+  return new HttpClient({
+    userAgent: 'backage-action/1.0 (+test)',
+    token: TOKEN,
+    concurrency: 2,
+    apiUrl,
+    pageJitterMs: 0,
+    baseDelayMs: 1,
+    sleep: async () => undefined
+  })
+}
+beforeAll(async () => {
+  gh = await FakeGitHub.start({ scenario: scenario() })
+  api = createApi(newHttp(gh.apiUrl), { apiUrl: gh.apiUrl, repository: { owner: 'alice', name: 'backage' } })
+})
+afterAll(async () => {
+  await gh.stop()
+})
+afterEach(() => {
+  gh.clearFaults()
+})
+
+describe('REST', () => {
+  it('reads owners and answers null for an unknown login', async () => {
+    expect(await api.getOwner('alice')).toEqual({ login: 'alice', id: 1001, type: 'User' })
+    expect(await api.getOwner('acme')).toEqual({ login: 'acme', id: 2001, type: 'Organization' })
+    expect(await api.getOwner('no-such-owner')).toBeNull()
+  })
+
+  it('throws ApiError with status, method, URL and GitHub message on other errors', async () => {
+    gh.inject({ path: '/api/users/alice', status: 403, times: 1 })
+    const error = await api.getOwner('alice').catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ApiError)
+    expect(error).toMatchObject({ status: 403, method: 'GET', url: `${gh.apiUrl}/users/alice`, githubMessage: 'Forbidden' })
+  })
+
+  it('follows Link rel="next" through every page', async () => {
+    const before = gh.requests.length
+    const list = await api.restList<{ login: string }>('/users/alice/followers')
+    expect(list.map((f) => f.login)).toEqual(followers)
+    const pages = gh.requests.slice(before).filter((entry) => entry.path.startsWith('/api/users/alice/followers'))
+    expect(pages.map((entry) => entry.path)).toEqual([
+      '/api/users/alice/followers?per_page=100',
+      '/api/users/alice/followers?per_page=100&page=2'
+    ])
+  })
+
+  it('parses Link headers', () => {
+    expect(nextLink('<https://x/a?page=2>; rel="next", <https://x/a?page=5>; rel="last"')).toBe('https://x/a?page=2')
+    expect(nextLink('<https://x/a?page=1>; rel="prev"')).toBeNull()
+    expect(nextLink(undefined)).toBeNull()
+  })
+})
+
+describe('GraphQL', () => {
+  it('returns data and passes variables', async () => {
+    const data = await api.graphql<{ user: { login: string; databaseId: number } }>(
+      'query($login: String!) { user(login: $login) { login databaseId } }',
+      { login: 'alice' }
+    )
+    expect(data.user).toEqual({ login: 'alice', databaseId: 1001 })
+  })
+
+  it('throws GraphQLError with error types and the partial data', async () => {
+    const error = await api
+      .graphql('query { a: user(login: "alice") { login } b: user(login: "no-such-owner") { login } }')
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(GraphQLError)
+    const graphqlError = error as GraphQLError
+    expect(graphqlError.errors.map((e) => e.type)).toEqual(['NOT_FOUND'])
+    expect(graphqlError.onlyOfTypes('NOT_FOUND')).toBe(true)
+    expect(graphqlError.data).toEqual({ a: { login: 'alice' }, b: null })
+  })
+})
+
+describe('releases', () => {
+  it('creates, uploads, lists, downloads and deletes with the tag', async () => {
+    const bytes = new Uint8Array(Array.from({ length: 5000 }, (_, i) => i % 251))
+    const release = await api.createRelease({ tag: 'snapshot-20261120-101500', name: 'snapshot', body: 'sha256: x' })
+    expect(release.upload_url).toContain('{?name,label}')
+    const asset = await api.uploadAsset(release, 'backage.db.zst', bytes, 'application/zstd')
+    expect(asset).toMatchObject({ name: 'backage.db.zst', size: 5000 })
+
+    const stored = gh.releases.find((r) => r.id === release.id)
+    expect(stored?.make_latest).toBe('false')
+    expect(stored?.assets[0]?.content_type).toBe('application/zstd')
+    expect(Buffer.from(stored?.assets[0]?.data ?? []).equals(Buffer.from(bytes))).toBe(true)
+
+    const listed = await api.listReleases()
+    const found = listed.find((r) => r.tag_name === 'snapshot-20261120-101500')
+    expect(found?.assets).toEqual([asset])
+    expect(found?.body).toBe('sha256: x')
+
+    const downloaded = await api.downloadAsset(asset)
+    expect(Buffer.from(downloaded).equals(Buffer.from(bytes))).toBe(true)
+
+    expect(gh.tags.has('snapshot-20261120-101500')).toBe(true)
+    await api.deleteRelease(release)
+    expect(gh.releases.some((r) => r.id === release.id)).toBe(false)
+    expect(gh.tags.has('snapshot-20261120-101500')).toBe(false)
+    // Deleting again: the release and tag are gone, which is what was asked.
+    await expect(api.deleteRelease(release)).resolves.toBeUndefined()
+  })
+
+  it('lists more than one page of releases', async () => {
+    for (let i = 0; i < 101; i++) await api.createRelease({ tag: `many-${i}`, name: `many ${i}`, body: '' })
+    const listed = await api.listReleases()
+    expect(listed.filter((r) => r.tag_name.startsWith('many-'))).toHaveLength(101)
+    expect(listed[0]?.tag_name).toBe('many-100') // newest first
+    for (const release of listed.filter((r) => r.tag_name.startsWith('many-'))) await api.deleteRelease(release)
+  })
+
+  it('rejects a duplicate tag with ApiError 422', async () => {
+    const release = await api.createRelease({ tag: 'dup', name: 'dup', body: '' })
+    await expect(api.createRelease({ tag: 'dup', name: 'dup', body: '' })).rejects.toMatchObject({ status: 422, method: 'POST' })
+    await api.deleteRelease(release)
+  })
+
+  it('does not carry the token across a redirect to another origin', async () => {
+    const release = await api.createRelease({ tag: 'redirected', name: 'r', body: '' })
+    const asset = await api.uploadAsset(release, 'db.gz', new Uint8Array([1, 2, 3]), 'application/gzip')
+    // A second "API" on another port (another origin) that redirects to the fake's storage, as
+    // api.github.com redirects to its storage host.
+    const seen: (string | undefined)[] = []
+    const redirector: Server = createServer((req, res) => {
+      seen.push(req.headers.authorization)
+      res.writeHead(302, { location: `${gh.url}/storage/releases/${release.id}/${asset.id}/db.gz?sig=fake` }).end()
+    })
+    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve))
+    const redirectorUrl = `http://127.0.0.1:${(redirector.address() as AddressInfo).port}`
+    const sent: { origin: string; authorization: string | undefined }[] = []
+    const onCreate = (message: unknown): void => {
+      const { request } = message as { request: { origin: string; headers: string[] } }
+      const index = request.headers.findIndex((name) => name.toLowerCase() === 'authorization')
+      sent.push({ origin: String(request.origin), authorization: index >= 0 ? request.headers[index + 1] : undefined })
+    }
+    diagnostics.subscribe('undici:request:create', onCreate)
+    try {
+      const viaRedirect = createApi(newHttp(redirectorUrl), { apiUrl: redirectorUrl, repository: { owner: 'alice', name: 'backage' } })
+      const data = await viaRedirect.downloadAsset({ ...asset, url: `${redirectorUrl}/repos/alice/backage/releases/assets/${asset.id}` })
+      expect([...data]).toEqual([1, 2, 3])
+      expect(seen).toEqual([`Bearer ${TOKEN}`])
+      const toStorage = sent.filter((request) => request.origin === gh.url)
+      expect(toStorage).toHaveLength(1)
+      expect(toStorage[0]?.authorization).toBeUndefined()
+    } finally {
+      diagnostics.unsubscribe('undici:request:create', onCreate)
+      await new Promise((resolve) => redirector.close(resolve))
+      await api.deleteRelease(release)
+    }
+  })
+})

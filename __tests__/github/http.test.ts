@@ -1,0 +1,303 @@
+/**
+ * The polite HTTP client against the fake GitHub: retries and their waits (recorded by an injected
+ * sleep, never waited for real), budgets, the page concurrency cap, ETag reuse, abort and where the
+ * token goes. What the client puts on the wire is observed through undici's diagnostics channels.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import diagnostics from 'node:diagnostics_channel'
+import { FakeGitHub } from '../../test-support/fake-github/server.js'
+import type { Scenario } from '../../test-support/scenario.js'
+import { BudgetExhausted, HttpClient, type HttpClientOptions } from '../../src/github/http.js'
+
+const USER_AGENT = 'backage-action/1.0 (+http://example.invalid/me/backage)'
+const TOKEN = 'test-token'
+
+function scenario(): Scenario {
+  return {
+    repository: { owner: 'alice', name: 'backage' },
+    owners: [
+      { login: 'alice', id: 1001, type: 'User', packages: [] },
+      { login: 'acme', id: 2001, type: 'Organization', packages: [] }
+    ],
+    stargazers: [],
+    watchers: [],
+    forks: [],
+    today: '2026-11-20'
+  }
+}
+
+/** Requests as undici sends them: origin, path and headers, plus how many are open at once. */
+class Wire {
+  readonly sent: { origin: string; path: string; headers: Record<string, string> }[] = []
+  private open = new Set<object>()
+  maxOpenPages = 0
+  private readonly onCreate = (message: unknown): void => {
+    const { request } = message as { request: { origin: string; path: string; headers: string[] } }
+    const headers: Record<string, string> = {}
+    for (let i = 0; i + 1 < request.headers.length; i += 2) headers[String(request.headers[i]).toLowerCase()] = String(request.headers[i + 1])
+    this.sent.push({ origin: String(request.origin), path: request.path, headers })
+    if (request.path.startsWith('/users/')) {
+      this.open.add(request)
+      this.maxOpenPages = Math.max(this.maxOpenPages, this.open.size)
+    }
+  }
+  private readonly onDone = (message: unknown): void => {
+    this.open.delete((message as { request: object }).request)
+  }
+
+  constructor() {
+    diagnostics.subscribe('undici:request:create', this.onCreate)
+    diagnostics.subscribe('undici:request:trailers', this.onDone)
+    diagnostics.subscribe('undici:request:error', this.onDone)
+  }
+
+  close(): void {
+    diagnostics.unsubscribe('undici:request:create', this.onCreate)
+    diagnostics.unsubscribe('undici:request:trailers', this.onDone)
+    diagnostics.unsubscribe('undici:request:error', this.onDone)
+  }
+}
+
+let gh: FakeGitHub
+beforeAll(async () => {
+  gh = await FakeGitHub.start({ scenario: scenario() })
+})
+afterAll(async () => {
+  await gh.stop()
+})
+afterEach(() => {
+  gh.clearFaults()
+  gh.requests.length = 0
+})
+
+/** A client whose waits are recorded instead of slept. */
+function client(options: Partial<HttpClientOptions> = {}): { http: HttpClient; waits: number[] } {
+  const waits: number[] = []
+  const http = new HttpClient({
+    userAgent: USER_AGENT,
+    token: TOKEN,
+    concurrency: 4,
+    apiUrl: gh.apiUrl,
+    baseDelayMs: 10,
+    random: () => 0,
+    pageJitterMs: 0,
+    sleep: async (ms) => {
+      waits.push(ms)
+    },
+    ...options
+  })
+  return { http, waits }
+}
+
+const logged = (path: string) => gh.requests.filter((entry) => entry.path === path)
+
+describe('retries', () => {
+  it('waits what retry-after says on 429, then returns the success', async () => {
+    gh.inject({ path: '/api/users/alice', status: 429, retryAfter: 7, times: 2 })
+    const { http, waits } = client()
+    const response = await http.request({ url: `${gh.apiUrl}/users/alice`, kind: 'rest' })
+    expect(response.status).toBe(200)
+    expect(JSON.parse(response.text())).toMatchObject({ login: 'alice', id: 1001 })
+    expect(waits).toEqual([7000, 7000])
+    expect(logged('/api/users/alice').map((entry) => entry.status)).toEqual([429, 429, 200])
+    expect(http.stats().retries).toBe(2)
+  })
+
+  it('recovers from 500s with exponential backoff', async () => {
+    gh.inject({ path: '/api/users/acme', status: 500, times: 2 })
+    const { http, waits } = client({ baseDelayMs: 100 })
+    const response = await http.request({ url: `${gh.apiUrl}/users/acme`, kind: 'rest' })
+    expect(response.status).toBe(200)
+    expect(waits).toEqual([100, 200])
+  })
+
+  it('returns the last answer when retries are used up', async () => {
+    gh.inject({ path: '/api/users/acme', status: 503 })
+    const { http, waits } = client({ maxRetries: 2 })
+    const response = await http.request({ url: `${gh.apiUrl}/users/acme`, kind: 'rest' })
+    expect(response.status).toBe(503)
+    expect(waits).toHaveLength(2)
+    expect(logged('/api/users/acme')).toHaveLength(3)
+  })
+
+  it('does not retry a 404', async () => {
+    const { http, waits } = client()
+    const response = await http.request({ url: `${gh.apiUrl}/users/nobody-here`, kind: 'rest' })
+    expect(response.status).toBe(404)
+    expect(waits).toEqual([])
+    expect(logged('/api/users/nobody-here')).toHaveLength(1)
+  })
+
+  it('retries a secondary rate limit 403 after at least a minute, but not a plain 403', async () => {
+    gh.inject({ path: '/users/alice', status: 403, secondaryRateLimit: true, times: 1 })
+    const { http, waits } = client()
+    const page = await http.request({ url: `${gh.serverUrl}/users/alice`, kind: 'page' })
+    expect(logged('/users/alice').map((entry) => entry.status)).toEqual([403, page.status])
+    expect(waits).toEqual([60_000])
+
+    gh.inject({ path: '/api/users/acme', status: 403, times: 1 })
+    const forbidden = await http.request({ url: `${gh.apiUrl}/users/acme`, kind: 'rest' })
+    expect(forbidden.status).toBe(403)
+    expect(logged('/api/users/acme')).toHaveLength(1)
+  })
+
+  it('gives up with BudgetExhausted instead of waiting longer than the cap', async () => {
+    gh.inject({ path: '/api/users/alice', status: 429, retryAfter: 3600, times: 1 })
+    const { http, waits } = client({ maxWaitMs: 60_000 })
+    await expect(http.request({ url: `${gh.apiUrl}/users/alice`, kind: 'rest' })).rejects.toBeInstanceOf(BudgetExhausted)
+    expect(waits).toEqual([])
+  })
+})
+
+describe('budgets', () => {
+  it('stops before the REST budget falls below the reserve', async () => {
+    const limited = await FakeGitHub.start({ scenario: scenario(), rateLimit: { rest: 60 } })
+    try {
+      const { http } = client({ apiUrl: limited.apiUrl })
+      let sent = 0
+      let stopped: unknown = null
+      for (let i = 0; i < 20 && stopped === null; i++) {
+        try {
+          await http.request({ url: `${limited.apiUrl}/users/alice`, kind: 'rest' })
+          sent++
+        } catch (error) {
+          stopped = error
+        }
+      }
+      expect(sent).toBe(10) // 60 - reserve 50
+      expect(stopped).toBeInstanceOf(BudgetExhausted)
+      expect((stopped as BudgetExhausted).resource).toBe('rest')
+      expect((stopped as BudgetExhausted).resetAt).toBeInstanceOf(Date)
+      expect(limited.requests.filter((entry) => entry.kind === 'rest')).toHaveLength(10)
+      expect(http.stats().rateLimit.rest).toMatchObject({ remaining: 50, limit: 60 })
+      // Pages have no API budget: they still go.
+      const page = await http.request({ url: `${limited.serverUrl}/users/alice`, kind: 'page' })
+      expect(page.status).not.toBe(0)
+    } finally {
+      await limited.stop()
+    }
+  })
+
+  it('reads the GraphQL budget apart from the REST one', async () => {
+    const { http } = client()
+    const response = await http.request({
+      url: `${gh.apiUrl}/graphql`,
+      kind: 'graphql',
+      method: 'POST',
+      body: JSON.stringify({ query: '{ rateLimit { limit remaining } }' })
+    })
+    expect(response.status).toBe(200)
+    expect(http.stats().rateLimit.graphql?.limit).toBe(5000)
+    expect(http.stats().rateLimit.rest).toBeUndefined()
+  })
+})
+
+describe('politeness', () => {
+  it('never has more page requests open than its concurrency', async () => {
+    gh.inject({ path: /^\/users\//, delayMs: 40 })
+    const wire = new Wire()
+    try {
+      const { http } = client({ concurrency: 3 })
+      const urls = Array.from({ length: 12 }, (_, i) => `${gh.serverUrl}/users/alice?n=${i}`)
+      await Promise.all(urls.map((url) => http.request({ url, kind: 'page' })))
+      expect(wire.maxOpenPages).toBeGreaterThan(1)
+      expect(wire.maxOpenPages).toBeLessThanOrEqual(3)
+      expect(http.stats().requests.page).toBe(12)
+    } finally {
+      wire.close()
+    }
+  })
+
+  it('pauses a random jitter before page requests', async () => {
+    const { http, waits } = client({ pageJitterMs: 250, random: () => 0.5 })
+    await http.request({ url: `${gh.serverUrl}/users/alice`, kind: 'page' })
+    await http.request({ url: `${gh.apiUrl}/users/alice`, kind: 'rest' })
+    expect(waits).toEqual([125])
+  })
+
+  it('sends its User-Agent on every request of every kind', async () => {
+    const { http } = client()
+    await http.request({ url: `${gh.serverUrl}/users/alice`, kind: 'page' })
+    await http.request({ url: `${gh.apiUrl}/users/alice`, kind: 'rest' })
+    await http.request({ url: `${gh.registryUrl}/token?scope=repository:alice/x:pull&service=ghcr.io`, kind: 'registry' })
+    expect(gh.requests.length).toBeGreaterThanOrEqual(3)
+    for (const entry of gh.requests) expect(entry.userAgent).toBe(USER_AGENT)
+  })
+
+  it('sends the token only to the API origin and only on API requests', async () => {
+    const wire = new Wire()
+    try {
+      const { http } = client()
+      const port = new URL(gh.url).port
+      await http.request({ url: `${gh.apiUrl}/users/alice`, kind: 'rest' })
+      await http.request({ url: `${gh.serverUrl}/users/alice`, kind: 'page' })
+      await http.request({ url: `${gh.registryUrl}/v2/`, kind: 'registry' })
+      // Same server, another origin: not the configured API.
+      await http.request({ url: `http://localhost:${port}/api/users/acme`, kind: 'rest' }).catch(() => undefined)
+      const authorization = (path: string) => wire.sent.find((request) => request.path === path)?.headers.authorization
+      expect(authorization('/api/users/alice')).toBe(`Bearer ${TOKEN}`)
+      expect(authorization('/users/alice')).toBeUndefined()
+      expect(authorization('/registry/v2/')).toBeUndefined()
+      expect(wire.sent.filter((request) => request.path === '/api/users/acme').every((request) => !request.headers.authorization)).toBe(true)
+    } finally {
+      wire.close()
+    }
+  })
+})
+
+describe('conditional requests', () => {
+  it('revalidates a repeated GET with If-None-Match and serves the remembered body on 304', async () => {
+    const { http } = client()
+    const first = await http.request({ url: `${gh.apiUrl}/users/alice`, kind: 'rest' })
+    const second = await http.request({ url: `${gh.apiUrl}/users/alice`, kind: 'rest' })
+    const entries = logged('/api/users/alice')
+    expect(entries.map((entry) => entry.status)).toEqual([200, 304])
+    expect(entries[0]?.ifNoneMatch).toBeUndefined()
+    expect(entries[1]?.ifNoneMatch).toMatch(/^W\/"/)
+    expect(second.status).toBe(200)
+    expect(second.text()).toBe(first.text())
+    expect(second.fromCache).toBe(true)
+    expect(http.stats().notModified).toBe(1)
+  })
+})
+
+describe('abort', () => {
+  it('rejects at once with an already aborted signal and sends nothing', async () => {
+    const { http } = client()
+    const controller = new AbortController()
+    controller.abort()
+    await expect(
+      http.request({ url: `${gh.apiUrl}/users/alice`, kind: 'rest', signal: controller.signal })
+    ).rejects.toMatchObject({ name: 'AbortError' })
+    expect(gh.requests).toHaveLength(0)
+  })
+
+  it('stops a backoff wait when the signal aborts', async () => {
+    gh.inject({ path: '/api/users/alice', status: 500 })
+    const controller = new AbortController()
+    const { http } = client({
+      sleep: async (_ms, signal) => {
+        controller.abort()
+        signal?.throwIfAborted()
+      }
+    })
+    await expect(
+      http.request({ url: `${gh.apiUrl}/users/alice`, kind: 'rest', signal: controller.signal })
+    ).rejects.toMatchObject({ name: 'AbortError' })
+    expect(logged('/api/users/alice')).toHaveLength(1)
+  })
+
+  it('leaves the queue when aborted while waiting for a slot', async () => {
+    gh.inject({ path: '/users/alice', delayMs: 100, times: 1 })
+    const { http } = client({ concurrency: 1 })
+    const busy = http.request({ url: `${gh.serverUrl}/users/alice`, kind: 'page' })
+    const controller = new AbortController()
+    const queued = http.request({ url: `${gh.serverUrl}/users/acme`, kind: 'page', signal: controller.signal })
+    controller.abort()
+    await expect(queued).rejects.toMatchObject({ name: 'AbortError' })
+    await busy
+    expect(logged('/users/acme')).toHaveLength(0)
+    // The slot is free again.
+    expect((await http.request({ url: `${gh.serverUrl}/users/acme`, kind: 'page' })).status).not.toBe(0)
+  })
+})

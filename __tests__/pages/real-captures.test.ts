@@ -1,0 +1,126 @@
+/**
+ * The parsers on real github.com captures (shared/fixtures/github-pages, read in place, never copied).
+ * Expected values are those of that folder's README.md. Skipped, visibly, when the folder is absent.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from '@jest/globals'
+import { windowsFromDaily } from '../../src/github/pages/count.js'
+import { parsePackagePage } from '../../src/github/pages/package.js'
+import { parseVersionsPage } from '../../src/github/pages/versions.js'
+import { NotUnderstood } from '../../src/types.js'
+import { parseVersionPage } from '../../src/github/pages/version.js'
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
+const dir = path.join(repoRoot, '..', 'shared', 'fixtures', 'github-pages')
+const present = existsSync(dir)
+if (!present) console.warn(`real github.com captures not found at ${dir}: their tests are skipped`)
+const describeReal = present ? describe : describe.skip
+
+const read = (file: string): string => readFileSync(path.join(dir, file), 'utf8')
+
+const NAS_DOCTOR = 'container-package-mcdays94-nas-doctor-20260510.html'
+const CONTROLLER = 'container-package-openchoreo-controller-20260719.html'
+const VERSIONS = 'container-versions-tagged-openchoreo-controller-20260720.html'
+
+describeReal(`real captures (${present ? 'present' : 'SKIPPED: ../shared/fixtures/github-pages absent'})`, () => {
+  describe('nas-doctor package page (user, repo-linked, one Issues trap)', () => {
+    const url = 'https://github.com/mcdays94/nas-doctor/pkgs/container/nas-doctor'
+    const page = parsePackagePage(read(NAS_DOCTOR), url)
+
+    it('reads the exact total, not the rounded text nor the Issues counters (9, 8)', () => {
+      expect(page.total).toBe(14360)
+    })
+
+    it('reads 30 consecutive days, oldest first, and their windows', () => {
+      expect(page.daily).toHaveLength(30)
+      expect(page.daily[0]).toEqual({ date: '2026-04-11', count: 224 })
+      expect(page.daily[29]).toEqual({ date: '2026-05-10', count: 412 })
+      expect(page.daily[28]).toEqual({ date: '2026-05-09', count: 847 })
+      expect(windowsFromDaily(page.daily)).toEqual({ day: 412, week: 3457, month: 14125 })
+    })
+
+    it('normalises last published to UTC', () => {
+      expect(page.lastPublished).toBe('2026-05-09T08:06:03Z')
+    })
+
+    it('reads the 5 recent tagged versions', () => {
+      expect(page.recent.map((r) => [r.id, r.tags, r.downloads])).toEqual([
+        [852161345, ['latest', '0.10', '0.10.0', 'nightly'], 581],
+        [851270196, ['0.10.0-rc1'], 1],
+        [849965785, ['0.9.15', '0.9'], 450],
+        [846059816, ['0.9.15-rc2'], 1],
+        [845661302, ['0.9.14'], 673]
+      ])
+      expect(page.recent.reduce((s, r) => s + r.downloads, 0)).toBe(1706)
+      expect(page.recent[0]?.name).toBe('sha256:d845e203029c5deb71da29b1b622ef7650466ada426bee70c92b8bfcc72c3fdc')
+      expect(page.recent[4]?.name.startsWith('sha256:463be89c6d22')).toBe(true)
+    })
+  })
+
+  describe('openchoreo controller package page (org, Discussions + Issues traps)', () => {
+    const url = 'https://github.com/openchoreo/openchoreo/pkgs/container/controller'
+    const page = parsePackagePage(read(CONTROLLER), url)
+
+    it('reads 51098, not 209 (Discussions), 217 (Issues) or 159 (tab counter)', () => {
+      expect(page.total).toBe(51098)
+    })
+
+    it('reads the chart and last published', () => {
+      expect(page.daily).toHaveLength(30)
+      expect(page.daily[0]).toEqual({ date: '2026-06-20', count: 292 })
+      expect(page.daily[29]).toEqual({ date: '2026-07-19', count: 377 })
+      expect(windowsFromDaily(page.daily)).toEqual({ day: 377, week: 4606, month: 16440 })
+      expect(page.lastPublished).toBe('2026-07-17T09:35:54Z')
+    })
+
+    it('keeps the 71-character sha256- tag whole', () => {
+      expect(page.recent.map((r) => [r.id, r.tags, r.downloads])).toEqual([
+        [1040109543, ['f2fadb0b', 'latest-dev'], 286],
+        [1039930867, ['84191e50'], 5],
+        [1039766119, ['sha256-67881106fc9609b734f777a6e25779e68eacb672f16e30202fd1692c560fbced'], 0],
+        [1039509056, ['v1.2.0-rc.1', 'f2822307'], 14],
+        [1037814363, ['b24502fb'], 25]
+      ])
+      expect(page.recent[2]?.tags[0]).toHaveLength(71)
+      expect(page.recent.reduce((s, r) => s + r.downloads, 0)).toBe(330)
+    })
+  })
+
+  describe('openchoreo controller tagged versions list', () => {
+    const url = 'https://github.com/openchoreo/openchoreo/pkgs/container/controller/versions?filters%5Bversion_type%5D=tagged'
+    const html = read(VERSIONS)
+    const page = parseVersionsPage(html, url)
+
+    it('reads 50 tagged rows with distinct ids summing to 2193', () => {
+      expect(page.rows).toHaveLength(50)
+      expect(new Set(page.rows.map((r) => r.id)).size).toBe(50)
+      expect(page.rows.every((r) => r.tags.length >= 1)).toBe(true)
+      expect(page.rows.reduce((s, r) => s + r.downloads, 0)).toBe(2193)
+    })
+
+    it('reads specific rows', () => {
+      expect(page.rows[0]).toMatchObject({ id: 1040109543, tags: ['f2fadb0b', 'latest-dev'], downloads: 310 })
+      expect(page.rows[3]).toMatchObject({ id: 1039509056, tags: ['v1.2.0-rc.1', 'f2822307'], downloads: 16 })
+      expect(page.rows[33]).toMatchObject({ id: 1017737282, tags: ['be615cf6'], downloads: 461 })
+      expect(page.rows[49]).toMatchObject({
+        id: 1011312018,
+        tags: ['sha256-15e15a7b7efd50823a443b4588fd1455f1d5b51fb38f6251269687dabf68d90f'],
+        downloads: 0
+      })
+      expect(page.rows[0]?.name).toMatch(/^sha256:1747640010bf[0-9a-f]{52}$/)
+    })
+
+    it('reads the stated totals and the page count', () => {
+      expect(page.tagged).toBe(1862)
+      expect(page.untagged).toBe(3903)
+      expect(page.totalPages).toBe(38)
+    })
+
+    it('is not a package page: it has no Total downloads', () => {
+      expect(() => parsePackagePage(html, url)).toThrow(NotUnderstood)
+      expect(() => parseVersionPage(html, url)).toThrow(/Total downloads/)
+    })
+  })
+})

@@ -1,0 +1,426 @@
+/**
+ * The refresh stage against the fake GitHub on 127.0.0.1, with the real parsers, the real HTTP
+ * client (no waiting: a no-op sleep) and the real store in a temporary file.
+ */
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import * as path from 'node:path'
+import { FakeGitHub } from '../../test-support/fake-github/server.js'
+import { sampleScenario, syntheticScenario } from '../../test-support/sample-scenario.js'
+import type { Scenario, ScenarioOwner, ScenarioPackage } from '../../test-support/scenario.js'
+import { HttpClient } from '../../src/github/http.js'
+import { createApi } from '../../src/github/api.js'
+import { createImageSizer } from '../../src/github/registry.js'
+import { packagePageUrl, versionsUrl, ownerListingUrl } from '../../src/github/urls.js'
+import { Store } from '../../src/store/store.js'
+import type { PackageRef, PackageSnapshot } from '../../src/types.js'
+import { refreshStage, type RefreshDeps, type RefreshReport } from '../../src/pipeline/refresh.js'
+import type { PlannedOwner } from '../../src/pipeline/plan.js'
+import type { OptOutRule } from '../../src/pipeline/owner-files.js'
+
+interface World {
+  gh: FakeGitHub
+  store: Store
+  deps: RefreshDeps
+  warnings: string[]
+  run(owners?: string[], overrides?: Partial<RefreshDeps>): Promise<RefreshReport>
+}
+
+const cleanups: (() => Promise<void> | void)[] = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+let clock = Date.parse('2026-11-20T10:00:00Z')
+
+async function world(scenario: Scenario, options: { rateLimit?: { rest?: number } } = {}): Promise<World> {
+  const gh = await FakeGitHub.start({ scenario, ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}) })
+  const dir = mkdtempSync(path.join(tmpdir(), 'refresh-test-'))
+  const store = Store.open(path.join(dir, 'db.sqlite'))
+  cleanups.push(
+    () => gh.stop(),
+    () => {
+      store.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  )
+  const http = new HttpClient({
+    userAgent: 'backage-action-test',
+    concurrency: 4,
+    apiUrl: gh.apiUrl,
+    baseDelayMs: 1,
+    pageJitterMs: 0,
+    sleep: async () => undefined
+  })
+  const warnings: string[] = []
+  const deps: RefreshDeps = {
+    http,
+    sizer: createImageSizer(http, gh.registryUrl),
+    api: createApi(http, { apiUrl: gh.apiUrl, repository: scenario.repository }),
+    store,
+    serverUrl: gh.serverUrl,
+    concurrency: 4,
+    signal: new AbortController().signal,
+    // Each call a second later, so refresh times order as they happened.
+    now: () => new Date((clock += 1000)),
+    optOut: [],
+    log: { info: () => undefined, debug: () => undefined, warning: (message) => warnings.push(message) }
+  }
+  for (const owner of scenario.owners) {
+    store.upsertOwner({ login: owner.login, id: owner.id, type: owner.type }, new Date(clock).toISOString())
+  }
+  const run = (owners?: string[], overrides: Partial<RefreshDeps> = {}): Promise<RefreshReport> => {
+    const logins = owners ?? scenario.owners.filter((o) => o.packages.length > 0).map((o) => o.login)
+    const planned: PlannedOwner[] = logins.map((login) => ({ login, reason: 'queue' }))
+    return refreshStage({ ...deps, ...overrides }, planned)
+  }
+  return { gh, store, deps, warnings, run }
+}
+
+function ownerOf(scenario: Scenario, login: string): ScenarioOwner {
+  const owner = scenario.owners.find((o) => o.login === login)
+  if (!owner) throw new Error(`no owner ${login}`)
+  return owner
+}
+
+function packageOf(scenario: Scenario, login: string, name: string): ScenarioPackage {
+  const pkg = ownerOf(scenario, login).packages.find((p) => p.name === name)
+  if (!pkg) throw new Error(`no package ${login}/${name}`)
+  return pkg
+}
+
+function refOf(scenario: Scenario, login: string, name: string): PackageRef {
+  const owner = ownerOf(scenario, login)
+  const pkg = packageOf(scenario, login, name)
+  return { ownerType: owner.type === 'Organization' ? 'orgs' : 'users', owner: login, type: pkg.type, name, repo: pkg.repo }
+}
+
+function snapshotOf(store: Store, owner: string, name: string): PackageSnapshot {
+  const found = store.snapshots().find((s) => s.owner === owner && s.name === name)
+  if (!found) throw new Error(`no snapshot for ${owner}/${name}`)
+  return found
+}
+
+/** Chart sums computed here from the scenario, independently of the code under test. */
+function expectedWindows(pkg: ScenarioPackage): { day: number; week: number; month: number } {
+  const counts = [...pkg.daily].sort((a, b) => (a.date < b.date ? -1 : 1)).map((d) => d.count)
+  const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0)
+  return { day: counts[counts.length - 1] ?? -1, week: sum(counts.slice(-7)), month: sum(counts) }
+}
+
+/** Page requests (listing excluded) made for one package, as the fake GitHub logged them. */
+function pageRequestsFor(gh: FakeGitHub, ref: PackageRef): string[] {
+  const pkgPath = new URL(packagePageUrl(gh.serverUrl, ref)).pathname
+  const versionsPath = new URL(versionsUrl(gh.serverUrl, ref, { page: 1 })).pathname
+  return gh.requests
+    .filter((r) => r.kind === 'page')
+    .map((r) => r.path)
+    .filter((p) => p === pkgPath || p.startsWith(`${versionsPath}?`))
+}
+
+/** A scenario owner holding one container with `versions` versions (from the synthetic world). */
+function ownerWithVersions(login: string, id: number, versions: number): ScenarioOwner {
+  const synthetic = syntheticScenario({ owners: 1, packagesPerOwner: 1, versionsPerPackage: versions, today: '2026-11-20' })
+  const owner = synthetic.owners[0] as ScenarioOwner
+  return { ...owner, login, id, type: 'User' }
+}
+
+describe('refreshStage', () => {
+  it('stores exact totals, windows and versions for every package type', async () => {
+    const scenario = sampleScenario()
+    const w = await world(scenario)
+    const report = await w.run()
+
+    expect(report.complete).toBe(true)
+    expect(report.failedOwners).toEqual([])
+    expect(report.stale).toEqual([])
+    const publicPackages = scenario.owners.flatMap((o) => o.packages.filter((p) => !p.private).map((p) => ({ o, p })))
+    expect(report.refreshed).toHaveLength(publicPackages.length)
+    expect(new Set(publicPackages.map(({ p }) => p.type))).toEqual(new Set(['container', 'npm', 'maven', 'nuget', 'rubygems']))
+
+    for (const { o, p } of publicPackages) {
+      const snapshot = snapshotOf(w.store, o.login, p.name)
+      const windows = expectedWindows(p)
+      expect([p.name, snapshot.downloads, snapshot.downloadsMonth, snapshot.downloadsWeek, snapshot.downloadsDay]).toEqual([
+        p.name,
+        p.total,
+        windows.month,
+        windows.week,
+        windows.day
+      ])
+      expect(snapshot.repo).toBe(p.repo ?? p.name)
+      expect(snapshot.stale).toEqual({})
+      const byId = new Map(p.versions.map((v) => [v.id, v]))
+      // Every stored version is a real one with its exact downloads and tags.
+      for (const v of snapshot.versions) {
+        expect({ id: v.id, downloads: v.downloads, tags: [...v.tags].sort() }).toEqual({
+          id: v.id,
+          downloads: byId.get(v.id)?.downloads,
+          tags: [...(byId.get(v.id)?.tags ?? [])].sort()
+        })
+      }
+      if (p.versions.length <= 100) expect(snapshot.versions.map((v) => v.id).sort()).toEqual([...byId.keys()].sort())
+    }
+
+    // The 130-version container after one refresh: list page 1 (newest 50), the deep page 2
+    // (51st..100th) and tagged page 1 (tagged versions older than the newest 50).
+    const server = snapshotOf(w.store, 'acme-labs', 'server')
+    const serverVersions = packageOf(scenario, 'acme-labs', 'server').versions
+    const newestFirst = serverVersions.map((v) => v.id).sort((a, b) => b - a)
+    const tagged = serverVersions.filter((v) => v.tags.length > 0).map((v) => v.id)
+    expect(tagged.some((id) => !newestFirst.slice(0, 100).includes(id))).toBe(true)
+    expect(new Set(server.versions.map((v) => v.id))).toEqual(new Set([...newestFirst.slice(0, 100), ...tagged]))
+
+    // Sizes: the newest three images, amd64 as the headline size.
+    const serverPkg = packageOf(scenario, 'acme-labs', 'server')
+    const sized = server.versions.filter((v) => v.size >= 0).map((v) => v.id).sort((a, b) => b - a)
+    expect(sized).toEqual(newestFirst.slice(0, 3))
+    const newest = serverPkg.versions.find((v) => v.id === newestFirst[0])
+    const amd64 = newest?.image?.platforms.find((pl) => pl.platform === 'linux/amd64')?.layers.reduce((a, b) => a + b, 0)
+    expect(server.versions.find((v) => v.id === newestFirst[0])?.size).toBe(amd64)
+
+    // Private packages are neither stored nor reported.
+    expect(w.store.snapshots().some((s) => s.name === 'internal-db')).toBe(false)
+    expect(report.owners.map((o) => o.login).sort()).toEqual(['acme-labs', 'backage-demo', 'octo-dev', 'pixel-forge'])
+    const acme = report.owners.find((o) => o.login === 'acme-labs')
+    const acmePublic = ownerOf(scenario, 'acme-labs').packages.filter((p) => !p.private)
+    expect(acme).toEqual({ login: 'acme-labs', packages: acmePublic.length, downloads: acmePublic.reduce((a, p) => a + p.total, 0) })
+  })
+
+  it('reads at most 4 pages per package and rotates the deep versions page across refreshes', async () => {
+    const scenario = sampleScenario()
+    const w = await world(scenario)
+    const ref = refOf(scenario, 'acme-labs', 'server')
+    const versionsPath = new URL(versionsUrl(w.gh.serverUrl, ref, { page: 1 })).pathname
+    const deepPages: string[] = []
+    for (let refresh = 0; refresh < 3; refresh++) {
+      w.gh.requests.length = 0
+      const report = await w.run(['acme-labs'])
+      expect(report.complete).toBe(true)
+      const requests = pageRequestsFor(w.gh, ref)
+      expect(requests.length).toBeLessThanOrEqual(4)
+      expect(requests).toContain(`${versionsPath}?page=1`)
+      deepPages.push(...requests.filter((p) => /[?&]page=[2-9]/.test(p) && !p.includes('tagged')))
+      for (const other of scenario.owners[1]?.packages.filter((p) => !p.private) ?? []) {
+        expect(pageRequestsFor(w.gh, refOf(scenario, 'acme-labs', other.name)).length).toBeLessThanOrEqual(4)
+      }
+    }
+    // 130 versions = 3 pages: the deep page goes 2, 3, then wraps to 2.
+    expect(deepPages).toEqual([`${versionsPath}?page=2`, `${versionsPath}?page=3`, `${versionsPath}?page=2`])
+    // After page 3 was read, every version is known.
+    const all = packageOf(scenario, 'acme-labs', 'server').versions.map((v) => v.id)
+    expect(new Set(snapshotOf(w.store, 'acme-labs', 'server').versions.map((v) => v.id))).toEqual(new Set(all))
+  })
+
+  it('reads a package of up to 100 versions whole, so a vanished version is dropped', async () => {
+    const scenario = sampleScenario()
+    scenario.owners.push(ownerWithVersions('ninety', 91_000_090, 90))
+    const w = await world(scenario)
+    const pkg = ownerOf(scenario, 'ninety').packages[0] as ScenarioPackage
+    const ref = refOf(scenario, 'ninety', pkg.name)
+
+    await w.run(['ninety'])
+    const versionsPath = new URL(versionsUrl(w.gh.serverUrl, ref, { page: 1 })).pathname
+    expect(pageRequestsFor(w.gh, ref).sort()).toEqual(
+      [new URL(packagePageUrl(w.gh.serverUrl, ref)).pathname, `${versionsPath}?page=1`, `${versionsPath}?page=2`].sort()
+    )
+    expect(snapshotOf(w.store, 'ninety', pkg.name).versions).toHaveLength(90)
+
+    const oldest = Math.min(...pkg.versions.map((v) => v.id))
+    pkg.versions = pkg.versions.filter((v) => v.id !== oldest)
+    await w.run(['ninety'])
+    const ids = snapshotOf(w.store, 'ninety', pkg.name).versions.map((v) => v.id)
+    expect(ids).toHaveLength(89)
+    expect(ids).not.toContain(oldest)
+  })
+
+  it('keeps the previous numbers and reports page and marker when the layout changed', async () => {
+    const scenario = sampleScenario()
+    const w = await world(scenario)
+    await w.run(['octo-dev'])
+    const pkg = packageOf(scenario, 'octo-dev', 'octo-utils')
+    const before = snapshotOf(w.store, 'octo-dev', 'octo-utils')
+    expect(before.downloads).toBe(pkg.total)
+
+    const ref = refOf(scenario, 'octo-dev', 'octo-utils')
+    const pageUrl = packagePageUrl(w.gh.serverUrl, ref)
+    pkg.total += 1000
+    w.gh.inject({ path: new URL(pageUrl).pathname, layoutChanged: true })
+    clock += 86_400_000 // the next day, so the kept number is visibly carried over
+    const report = await w.run(['octo-dev'])
+
+    expect(report.stale).toHaveLength(1)
+    expect(report.stale[0]?.ref).toEqual(ref)
+    expect(report.stale[0]?.page).toBe(pageUrl)
+    expect(report.stale[0]?.marker).toMatch(/\S/)
+    expect(report.refreshed).toHaveLength(1) // octo-app still refreshed
+    expect(w.warnings.some((m) => m.includes(pageUrl) && m.includes(report.stale[0]?.marker ?? '?'))).toBe(true)
+
+    const after = snapshotOf(w.store, 'octo-dev', 'octo-utils')
+    expect(after.downloads).toBe(before.downloads) // never zero, never the unread new total
+    expect(after.downloadsMonth).toBe(before.downloadsMonth)
+    expect(after.stale.downloads).toBe(before.date)
+  })
+
+  it('recovers from 429 and 500 answers', async () => {
+    const scenario = sampleScenario()
+    const w = await world(scenario)
+    const ref = refOf(scenario, 'pixel-forge', 'renderer')
+    const pagePath = new URL(packagePageUrl(w.gh.serverUrl, ref)).pathname
+    const versionsPath = new URL(versionsUrl(w.gh.serverUrl, ref, { page: 1 })).pathname
+    w.gh.inject({ path: pagePath, status: 429, retryAfter: 1, times: 1 })
+    w.gh.inject({ path: `${versionsPath}?page=1`, status: 500, times: 2 })
+    w.gh.inject({ path: new URL(ownerListingUrl(w.gh.serverUrl, 'orgs', 'pixel-forge', 1)).pathname, status: 502, times: 1 })
+
+    const report = await w.run(['pixel-forge'])
+    expect(report.complete).toBe(true)
+    expect(report.stale).toEqual([])
+    expect(report.failedOwners).toEqual([])
+    const statuses = w.gh.requests.filter((r) => r.path === pagePath).map((r) => r.status)
+    expect(statuses).toEqual([429, 200])
+    expect(w.gh.requests.filter((r) => r.path === `${versionsPath}?page=1`).map((r) => r.status)).toEqual([500, 500, 200])
+    const pkg = packageOf(scenario, 'pixel-forge', 'renderer')
+    const snapshot = snapshotOf(w.store, 'pixel-forge', 'renderer')
+    expect(snapshot.downloads).toBe(pkg.total)
+    expect(snapshot.versions).toHaveLength(pkg.versions.length)
+  })
+
+  it('retires a package only when a complete listing no longer shows it and its page is 404', async () => {
+    const scenario = sampleScenario()
+    const w = await world(scenario)
+    await w.run(['acme-labs'])
+    const widgets = refOf(scenario, 'acme-labs', 'widgets')
+    packageOf(scenario, 'acme-labs', 'widgets').private = true // off the listing, page 404
+
+    const report = await w.run(['acme-labs'])
+    expect(report.retired.packages).toEqual([widgets])
+    expect(w.store.listPackages('acme-labs').some((p) => p.ref.name === 'widgets')).toBe(false)
+    expect(w.store.snapshots().some((s) => s.owner === 'acme-labs' && s.name === 'widgets')).toBe(false)
+  })
+
+  it('does not retire a package on a 404 while the listing is incomplete', async () => {
+    // 35 packages: two listing pages; page 2 then goes missing, so the listing proves nothing.
+    const scenario = syntheticScenario({ owners: 1, packagesPerOwner: 35, versionsPerPackage: 1, today: '2026-11-20' })
+    const owner = scenario.owners[0] as ScenarioOwner
+    const w = await world(scenario)
+    const first = await w.run()
+    expect(first.refreshed).toHaveLength(35)
+
+    const victim = owner.packages[34] as ScenarioPackage // listed on page 2
+    const ref = refOf(scenario, owner.login, victim.name)
+    const listing2 = ownerListingUrl('', 'users', owner.login, 2)
+    w.gh.inject({ path: listing2, status: 404 })
+    w.gh.inject({ path: new URL(packagePageUrl(w.gh.serverUrl, ref)).pathname, status: 404 })
+    w.gh.requests.length = 0
+
+    const report = await w.run()
+    expect(report.retired.packages).toEqual([])
+    expect(report.stale).toEqual([{ ref, page: packagePageUrl(w.gh.serverUrl, ref), marker: 'HTTP 404' }])
+    expect(w.store.listPackages(owner.login).some((p) => p.ref.name === victim.name)).toBe(true)
+    // Tried once in the run, never again.
+    const pagePath = new URL(packagePageUrl(w.gh.serverUrl, ref)).pathname
+    expect(w.gh.requests.filter((r) => r.path === pagePath)).toHaveLength(1)
+    expect(w.warnings.some((m) => m.includes('nothing is removed'))).toBe(true)
+  })
+
+  it('retires an owner only on proof, and backs off an owner that fails', async () => {
+    const scenario = sampleScenario()
+    const w = await world(scenario)
+    w.store.upsertOwner({ login: 'vanished', id: 5, type: 'User' }, new Date(clock).toISOString())
+    w.gh.inject({ path: ownerListingUrl('', 'orgs', 'pixel-forge', 1), status: 500 })
+
+    const report = await w.run(['vanished', 'pixel-forge', 'octo-dev'])
+    expect(report.retired.owners).toEqual(['vanished'])
+    expect(w.store.listOwners().some((o) => o.login === 'vanished')).toBe(false)
+    expect(report.failedOwners.map((f) => f.login)).toEqual(['pixel-forge'])
+    const failed = w.store.listOwners().find((o) => o.login === 'pixel-forge')
+    expect(failed?.failures).toBe(1)
+    expect(failed?.lastRefresh).toBeNull()
+    const delay = Date.parse(failed?.nextAttempt ?? '') - clock
+    expect(delay).toBeGreaterThan(3_500_000)
+    expect(delay).toBeLessThanOrEqual(3_600_000)
+    expect(report.owners.map((o) => o.login)).toEqual(['octo-dev'])
+    expect(report.complete).toBe(true)
+  })
+
+  it('finds the type of an owner it does not know through the API', async () => {
+    const scenario = sampleScenario()
+    const w = await world(scenario)
+    w.store.upsertOwner({ login: 'fresh-org' }, new Date(clock).toISOString())
+    scenario.owners.push({ ...ownerWithVersions('fresh-org', 91_000_077, 3), type: 'Organization' })
+    const report = await w.run(['fresh-org'])
+    expect(report.owners).toEqual([expect.objectContaining({ login: 'fresh-org', packages: 1 })])
+    expect(w.store.listOwners().find((o) => o.login === 'fresh-org')).toMatchObject({ id: 91_000_077, type: 'Organization' })
+    expect(w.store.snapshots().find((s) => s.owner === 'fresh-org')?.ownerType).toBe('orgs')
+  })
+
+  it('never requests opted-out packages or owners', async () => {
+    const scenario = sampleScenario()
+    const w = await world(scenario)
+    const optOut: OptOutRule[] = [{ owner: 'ACME-LABS', repo: 'server' }, { owner: 'pixel-forge' }, { owner: 'octo-dev', repo: 'octo-utils', package: 'octo-utils' }]
+    const report = await w.run(undefined, { optOut })
+    const paths = w.gh.requests.map((r) => r.path)
+    expect(paths.filter((p) => p.includes('/server'))).toEqual([])
+    expect(paths.filter((p) => p.includes('pixel-forge'))).toEqual([])
+    expect(paths.filter((p) => p.includes('octo-utils'))).toEqual([])
+    expect(paths.some((p) => p.includes('/tools%2Fcli'))).toBe(true)
+    const names = report.refreshed.map((r) => r.name)
+    expect(names).not.toContain('server')
+    expect(names).not.toContain('octo-utils')
+    expect(names).toContain('octo-app')
+  })
+
+  it('stops taking work when the signal aborts, keeping what was saved', async () => {
+    const scenario = sampleScenario()
+    const w = await world(scenario)
+    const stop = new AbortController()
+    const saved: string[] = []
+    // The real store, with a hook that pulls the plug after the first saved package.
+    const store = Object.create(w.store) as Store
+    store.savePackageRefresh = (refresh, cycle) => {
+      w.store.savePackageRefresh(refresh, cycle)
+      saved.push(refresh.ref.name)
+      stop.abort(new Error('time budget'))
+    }
+    const report = await w.run(['acme-labs', 'octo-dev'], { store, signal: stop.signal, concurrency: 1 })
+    expect(report.complete).toBe(false)
+    expect(saved).toHaveLength(1)
+    expect(w.store.snapshots().map((s) => s.name)).toEqual(saved)
+    expect(report.owners).toEqual([]) // the owner in progress stays due
+    expect(w.store.listOwners().every((o) => o.lastRefresh === null)).toBe(true)
+    expect(report.failedOwners).toEqual([])
+  })
+
+  it('stops gracefully when the API budget is exhausted', async () => {
+    const scenario = sampleScenario()
+    const w = await world(scenario, { rateLimit: { rest: 40 } })
+    for (const owner of scenario.owners) w.store.upsertOwner({ login: `${owner.login}-x` }, new Date(clock).toISOString())
+    // Unknown owners need the API; the budget (40 < the client's reserve) runs out.
+    const report = await w.run(scenario.owners.map((o) => `${o.login}-x`), { concurrency: 1 })
+    expect(report.complete).toBe(false)
+    expect(report.failedOwners).toEqual([])
+    expect(report.retired.owners.length).toBeLessThan(scenario.owners.length)
+  })
+
+  it('counts cycles: a cycle ends when every known package was refreshed in it', async () => {
+    const scenario = sampleScenario()
+    const w = await world(scenario)
+    await w.run()
+    expect(w.store.getMeta('cycle')).toBe('1')
+    expect(new Set(w.store.listPackages().map((p) => p.refreshedCycle))).toEqual(new Set([1]))
+
+    await w.run(['octo-dev']) // all were refreshed in cycle 1: cycle 2 begins
+    expect(w.store.getMeta('cycle')).toBe('2')
+    const cycles = (owner: string): number[] => [...new Set(w.store.listPackages(owner).map((p) => p.refreshedCycle))]
+    expect(cycles('octo-dev')).toEqual([2])
+    expect(cycles('acme-labs')).toEqual([1])
+
+    await w.run(['octo-dev']) // acme-labs is still due in cycle 2
+    expect(w.store.getMeta('cycle')).toBe('2')
+    await w.run(['acme-labs', 'pixel-forge', 'backage-demo'])
+    expect(w.store.getMeta('cycle')).toBe('2')
+    await w.run(['octo-dev'])
+    expect(w.store.getMeta('cycle')).toBe('3')
+  })
+})

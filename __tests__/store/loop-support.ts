@@ -1,0 +1,88 @@
+/** Shared setup of the restore and save stage tests: the fake GitHub, the real API client, a log. */
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import * as path from 'node:path'
+import { FakeGitHub } from '../../test-support/fake-github/server.js'
+import { sampleScenario } from '../../test-support/sample-scenario.js'
+import { HttpClient } from '../../src/github/http.js'
+import { createApi, type GitHubApi } from '../../src/github/api.js'
+import type { Log } from '../../src/log.js'
+import type { SnapshotCache } from '../../src/store/cache.js'
+import { Store } from '../../src/store/store.js'
+import type { PackageRefresh } from '../../src/types.js'
+
+export interface RecordingLog extends Log {
+  lines: { level: string; message: string }[]
+  at(level: string): string[]
+}
+
+export function recordingLog(): RecordingLog {
+  const lines: { level: string; message: string }[] = []
+  const add = (level: string) => (message: string) => void lines.push({ level, message })
+  return {
+    lines,
+    at: (level) => lines.filter((line) => line.level === level).map((line) => line.message),
+    debug: add('debug'),
+    info: add('info'),
+    notice: add('notice'),
+    warning: add('warning'),
+    error: add('error')
+  }
+}
+
+export async function startGitHub(): Promise<{ gh: FakeGitHub; api: GitHubApi }> {
+  const gh = await FakeGitHub.start({ scenario: sampleScenario() })
+  const http = new HttpClient({
+    userAgent: 'backage-action-tests',
+    token: 'test-token',
+    concurrency: 2,
+    apiUrl: gh.apiUrl,
+    maxRetries: 0,
+    pageJitterMs: 0
+  })
+  return { gh, api: createApi(http, { apiUrl: gh.apiUrl, repository: gh.scenario.repository }) }
+}
+
+/** A store with one package observed on `days` consecutive days of March 2026. */
+export function storeWithHistory(file: string, days: number, downloadsBase = 1000): Store {
+  const store = Store.open(file)
+  for (let day = 1; day <= days; day++) {
+    const date = `2026-03-${String(day).padStart(2, '0')}`
+    const refresh: PackageRefresh = {
+      ref: { ownerType: 'orgs', owner: 'acme', type: 'npm', name: 'kit', repo: 'web' },
+      ownerId: 42,
+      day: date,
+      at: `${date}T12:00:00.000Z`,
+      downloads: downloadsBase + day,
+      windows: { day: 1, week: 7, month: 30 },
+      lastPublished: null,
+      versions: [{ id: 1, name: '1.0.0', tags: ['latest'], downloads: downloadsBase + day }],
+      versionsComplete: true,
+      versionCount: 1,
+      versionsCursor: 0,
+      problems: []
+    }
+    store.savePackageRefresh(refresh, day)
+  }
+  return store
+}
+
+/** A SnapshotCache over a folder: what @actions/cache does, without the cache service. */
+export function folderCache(dir: string, savedAt: () => string): SnapshotCache & { saved: number } {
+  const file = path.join(dir, 'backage.db')
+  const stamp = path.join(dir, 'saved-at.txt')
+  const cache = {
+    saved: 0,
+    async restore(dbPath: string) {
+      if (!existsSync(file)) return null
+      copyFileSync(file, dbPath)
+      return { savedAt: readFileSync(stamp, 'utf8') }
+    },
+    async save(dbPath: string) {
+      mkdirSync(dir, { recursive: true })
+      copyFileSync(dbPath, file)
+      writeFileSync(stamp, savedAt())
+      cache.saved++
+    }
+  }
+  return cache
+}

@@ -1,0 +1,93 @@
+/**
+ * Render and commit time for `count` synthetic packages (SPEC 9): the whole index tree rendered
+ * and published as the first commit of a bare repository in a temporary directory.
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { publishIndex } from '../src/publish/git.js'
+import { renderIndex } from '../src/render/index-tree.js'
+import { DEFAULT_README_TEMPLATE } from '../src/render/readme.js'
+import { PACKAGE_TYPES, type PackageSnapshot, type VersionSnapshot } from '../src/types.js'
+
+/** Deterministic packages: 20 per owner, 4 per repo, 1 in 10 without a repo, 3 to 6 versions each. */
+export function syntheticSnapshots(count: number): PackageSnapshot[] {
+  const snapshots: PackageSnapshot[] = []
+  for (let i = 0; i < count; i++) {
+    const owner = `owner-${Math.floor(i / 20)}`
+    const name = i % 7 === 0 ? `scope/package-${i}` : `package-${i}`
+    const type = PACKAGE_TYPES[i % PACKAGE_TYPES.length] ?? 'container'
+    const versions: VersionSnapshot[] = Array.from({ length: 3 + (i % 4) }, (_, v) => ({
+      id: 1000 * i + v,
+      name: type === 'container' ? `sha256:${(i * 31 + v).toString(16).padStart(64, '0')}` : `1.${v}.0`,
+      date: '2026-10-02',
+      size: type === 'container' ? 1_000_000 * (v + 1) + i : -1,
+      downloads: (i * 7 + v * 13) % 100_000,
+      downloadsMonth: -1,
+      downloadsWeek: -1,
+      downloadsDay: -1,
+      tags: v === 2 ? ['latest', `1.${v}`] : v === 1 ? [`1.${v}`] : []
+    }))
+    snapshots.push({
+      ownerType: i % 3 === 0 ? 'orgs' : 'users',
+      type,
+      ownerId: 1 + Math.floor(i / 20),
+      owner,
+      repo: i % 10 === 9 ? name : `repo-${Math.floor(i / 4)}`,
+      name,
+      date: '2026-10-02',
+      downloads: (i * 7919) % 5_000_000,
+      downloadsMonth: (i * 31) % 100_000,
+      downloadsWeek: (i * 17) % 20_000,
+      downloadsDay: (i * 3) % 3_000,
+      versions,
+      stale: i % 50 === 0 ? { downloads: '2026-10-01' } : {}
+    })
+  }
+  return snapshots
+}
+
+export async function benchRender(
+  count: number
+): Promise<{ renderMs: number; commitMs: number; files: number; peakRssMb: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'backage-bench-render-'))
+  let peakRss = process.memoryUsage().rss
+  const sample = (): void => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss)
+  }
+  const timer = setInterval(sample, 100)
+  try {
+    const origin = join(dir, 'origin.git')
+    const workspace = join(dir, 'workspace')
+    execFileSync('git', ['init', '--quiet', '--bare', origin])
+    execFileSync('git', ['init', '--quiet', workspace])
+    const snapshots = syntheticSnapshots(count)
+
+    const renderStart = performance.now()
+    const files = renderIndex(snapshots, {
+      date: '2026-10-03',
+      readmeTemplate: DEFAULT_README_TEMPLATE,
+      placeholders: { owner: 'me', repo: 'backage', branch: 'index' }
+    })
+    const renderMs = performance.now() - renderStart
+    sample()
+
+    const commitStart = performance.now()
+    await publishIndex({
+      workspace,
+      remote: origin,
+      branch: 'index',
+      history: 'squash',
+      files,
+      message: 'bench',
+      author: { name: 'bench', email: 'bench@example.com' }
+    })
+    const commitMs = performance.now() - commitStart
+    sample()
+    return { renderMs, commitMs, files: files.size, peakRssMb: peakRss / 1024 / 1024 }
+  } finally {
+    clearInterval(timer)
+    rmSync(dir, { recursive: true, force: true })
+  }
+}

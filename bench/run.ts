@@ -1,0 +1,47 @@
+/**
+ * `npm run bench` (SPEC 9): prints one line per figure. Never part of `npm test`.
+ * BENCH_QUICK=1 shrinks the sizes for a smoke run.
+ */
+import { benchParse } from './parse.js'
+import { benchRefresh } from './refresh.js'
+import { benchRender } from './render.js'
+import { benchStore } from './store.js'
+
+const quick = process.env.BENCH_QUICK === '1'
+let peakRss = 0
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50)
+sampler.unref()
+
+function line(label: string, value: string): void {
+  console.log(`${label.padEnd(58)} ${value}`)
+}
+
+for (const t of benchParse()) line(`parse: ${t.page}`, `${t.msPerPage.toFixed(2)} ms/page (${(t.bytes / 1024).toFixed(0)} KiB)`)
+
+const refresh = await benchRefresh({
+  latencyMs: 50,
+  concurrency: 4,
+  owners: quick ? 2 : 6,
+  packagesPerOwner: quick ? 5 : 20,
+  versionsPerPackage: 120
+})
+const perKind = Object.entries(refresh.requestsPerPackage)
+  .map(([kind, n]) => `${kind} ${n.toFixed(2)}`)
+  .join(', ')
+line('refresh: requests per package (by kind)', perKind)
+line(
+  'refresh: packages per minute (concurrency 4, 50 ms latency)',
+  `${refresh.packagesPerMinute.toFixed(0)} (${refresh.packages} packages in ${refresh.seconds.toFixed(1)} s)`
+)
+
+for (const count of quick ? [1_000] : [10_000, 100_000]) {
+  const r = await benchRender(count)
+  line(`render + commit: ${count.toLocaleString('en-US')} packages`, `render ${(r.renderMs / 1000).toFixed(1)} s, commit ${(r.commitMs / 1000).toFixed(1)} s, ${r.files} files, peak RSS ${r.peakRssMb.toFixed(0)} MB`)
+}
+
+const store = await benchStore()
+line('database: bytes per package per day (10,000 packages, 90 days)', store.bytesPerPackagePerDay.toFixed(1))
+line('database: compressed snapshot / raw size', store.snapshotRatio.toFixed(3))
+
+peakRss = Math.max(peakRss, process.memoryUsage().rss)
+line('peak memory (RSS) of the benchmark process', `${(peakRss / 1024 / 1024).toFixed(0)} MB`)

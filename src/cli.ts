@@ -1,0 +1,142 @@
+/**
+ * `npm start -- --owner NAME [--out DIR]`: the same pipeline as the action, from a terminal, against
+ * real github.com (or GITHUB_SERVER_URL/GITHUB_API_URL), writing the index to a folder. The database
+ * stays in `--data` between runs, so history builds up locally; nothing is pushed or released.
+ */
+import { parseArgs } from 'node:util'
+import * as path from 'node:path'
+import { loadSettings, Inputs, type Settings } from './settings.js'
+import { message, runPipeline } from './pipeline/run.js'
+import type { Log } from './log.js'
+
+export const HELP = `usage: npm start -- --owner NAME [--owner NAME ...] [options]
+
+Scrapes the download counts of the public GitHub Packages of each owner and writes the
+backage index (JSON and XML files) to a folder.
+
+options:
+  --owner NAME        a user or organization to index (repeatable, required)
+  --out DIR           where to write the index (default: ./backage-index)
+  --data DIR          where the database is kept between runs (default: ./.backage)
+  --token TOKEN       a GitHub token (default: $GITHUB_TOKEN; works without one, with lower limits)
+  --concurrency N     parallel page requests, 1 to 10 (default: 4)
+  --max-duration MIN  minutes before a graceful stop (default: 60)
+  --verbose           print debug lines
+  --help              this text`
+
+export class UsageError extends Error {}
+
+export interface CliOptions {
+  owners: string[]
+  out: string
+  data: string
+  token: string
+  concurrency: string
+  maxDuration: string
+  verbose: boolean
+}
+
+/** Arguments → options; throws UsageError with a message a person can act on. */
+export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions | 'help' {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        owner: { type: 'string', multiple: true },
+        out: { type: 'string' },
+        data: { type: 'string' },
+        token: { type: 'string' },
+        concurrency: { type: 'string' },
+        'max-duration': { type: 'string' },
+        verbose: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' }
+      }
+    })
+  } catch (error) {
+    throw new UsageError(`${message(error)}\n\n${HELP}`)
+  }
+  const { values } = parsed
+  if (values.help) return 'help'
+  const owners = values.owner ?? []
+  if (owners.length === 0) throw new UsageError(`--owner is required\n\n${HELP}`)
+  return {
+    owners,
+    out: path.resolve(values.out ?? 'backage-index'),
+    data: path.resolve(values.data ?? '.backage'),
+    token: values.token ?? env.GITHUB_TOKEN ?? '',
+    concurrency: values.concurrency ?? '4',
+    maxDuration: values['max-duration'] ?? '60',
+    verbose: values.verbose ?? false
+  }
+}
+
+/** CLI options → the action's Settings, through the same validation as the action's inputs. */
+export function cliSettings(options: CliOptions, env: NodeJS.ProcessEnv): Settings {
+  const inputs: Partial<Record<Inputs, string>> = {
+    [Inputs.Token]: options.token,
+    [Inputs.Owners]: options.owners.join(','),
+    [Inputs.Discover]: 'none',
+    [Inputs.Concurrency]: options.concurrency,
+    [Inputs.MaxDuration]: options.maxDuration,
+    [Inputs.Release]: 'false',
+    [Inputs.DryRun]: 'true',
+    [Inputs.OwnersFile]: path.join(options.data, 'no-owners-file'),
+    [Inputs.OptoutFile]: path.join(options.data, 'no-optout-file')
+  }
+  const first = options.owners[0] ?? ''
+  return loadSettings((name) => inputs[name] ?? '', {
+    GITHUB_API_URL: env.GITHUB_API_URL,
+    GITHUB_SERVER_URL: env.GITHUB_SERVER_URL,
+    GITHUB_REPOSITORY: env.GITHUB_REPOSITORY ?? `${first}/backage`,
+    GITHUB_REPOSITORY_OWNER: first,
+    GITHUB_WORKSPACE: process.cwd(),
+    RUNNER_TEMP: options.data
+  })
+}
+
+function consoleLog(verbose: boolean): Log {
+  return {
+    debug: (m) => verbose && console.log(`debug: ${m}`),
+    info: (m) => console.log(m),
+    notice: (m) => console.log(`notice: ${m}`),
+    warning: (m) => console.warn(`warning: ${m}`),
+    error: (m) => console.error(`error: ${m}`)
+  }
+}
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  let options: CliOptions | 'help'
+  let settings: Settings
+  try {
+    options = parseCli(argv, env)
+    if (options === 'help') {
+      console.log(HELP)
+      return 0
+    }
+    settings = cliSettings(options, env)
+  } catch (error) {
+    console.error(message(error))
+    return 2
+  }
+  const stop = new AbortController()
+  process.once('SIGINT', () => stop.abort(new Error('interrupted')))
+  const result = await runPipeline(settings, {
+    log: consoleLog(options.verbose),
+    indexDir: options.out,
+    stop: stop.signal,
+    restore: false
+  })
+  console.log(
+    `\n${result.ownersRefreshed} owners, ${result.packagesRefreshed} packages refreshed, ${result.refresh.stale.length} stale` +
+      `${result.complete ? '' : ` (stopped early: ${result.stopReason})`}; index in ${result.indexDir}`
+  )
+  for (const problem of result.errors) console.error(problem)
+  return result.errors.length > 0 ? 1 : 0
+}
+
+if (process.argv[1] && import.meta.url === new URL(`file://${path.resolve(process.argv[1])}`).href) {
+  process.exitCode = await main(process.argv.slice(2), process.env)
+}

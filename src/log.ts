@@ -1,0 +1,31 @@
+/**
+ * The logger every stage receives: a narrow interface over @actions/core so the core stays testable
+ * and the CLI can print plainly.
+ */
+import * as core from '@actions/core'
+
+export interface Log {
+  debug(message: string): void
+  info(message: string): void
+  notice(message: string): void
+  warning(message: string): void
+  error(message: string): void
+}
+
+export const actionsLog: Log = {
+  debug: (message) => core.debug(message),
+  info: (message) => core.info(message),
+  notice: (message) => core.notice(message),
+  warning: (message) => core.warning(message),
+  error: (message) => core.error(message)
+}
+
+/** Lets a noisy stage say the same thing once. */
+export function once(log: (message: string) => void): (message: string) => void {
+  const said = new Set<string>()
+  return (message) => {
+    if (said.has(message)) return
+    said.add(message)
+    log(message)
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * The owners stage (SPEC 4): the repository owner, the `owners` input, `owners-file` and the
+ * discovery sources go into the store with the edges that point at them; `optout-file` removes
+ * what it names. Owners new to the store are resolved to ids and types in batches.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import * as path from 'node:path'
+import type { Settings } from '../settings.js'
+import type { Log } from '../log.js'
+import type { GitHubApi } from '../github/api.js'
+import type { Store } from '../store/store.js'
+import { discoverOwners, resolveOwners } from './discover.js'
+import { parseOptOutFile, parseOwnersFile, parseOwnersInput, type OptOutRule } from './owner-files.js'
+
+export interface OwnersStageResult {
+  /** Logins asked for by hand (repository owner, input, file): they get the reserved share. */
+  manual: string[]
+  optOut: OptOutRule[]
+  /** Bad lines of the files, each naming file and line. */
+  problems: string[]
+  /** Packages removed from the database by opt-outs. */
+  removed: number
+}
+
+export interface OwnersStageDeps {
+  settings: Settings
+  api: GitHubApi
+  store: Store
+  log: Log
+  now: () => Date
+  signal: AbortSignal
+}
+
+export async function gatherOwners(deps: OwnersStageDeps): Promise<OwnersStageResult> {
+  const { settings, api, store, log } = deps
+  const at = deps.now().toISOString()
+  const problems: string[] = []
+
+  const optOutFile = readOptional(settings.optoutFile)
+  const optOut = optOutFile === null ? { rules: [], errors: [] } : parseOptOutFile(optOutFile, relative(settings, settings.optoutFile))
+  problems.push(...optOut.errors)
+  const ownerOptedOut = (login: string): boolean =>
+    optOut.rules.some((rule) => rule.repo === undefined && rule.owner.toLowerCase() === login.toLowerCase())
+
+  // Manual owners: the repository owner, the input, the file (bad lines reported and skipped).
+  const edges = new Map<string, Set<string>>()
+  const addEdge = (login: string, source: string): void => {
+    const key = [...edges.keys()].find((known) => known.toLowerCase() === login.toLowerCase()) ?? login
+    const set = edges.get(key) ?? new Set<string>()
+    set.add(source)
+    edges.set(key, set)
+  }
+  addEdge(settings.env.repositoryOwner, 'self')
+  // The input was validated with the settings, so it has no errors left here.
+  for (const entry of parseOwnersInput(settings.owners).owners) addEdge(entry.login, 'input')
+  const ownersFile = readOptional(settings.ownersFile)
+  if (ownersFile !== null) {
+    const parsed = parseOwnersFile(ownersFile, relative(settings, settings.ownersFile))
+    problems.push(...parsed.errors)
+    for (const entry of parsed.owners) addEdge(entry.login, 'file')
+  }
+  const manual = [...edges.keys()]
+
+  if (settings.discover.length > 0 && !deps.signal.aborted) {
+    try {
+      const discovered = await discoverOwners(api, {
+        owner: settings.env.repository.owner,
+        repo: settings.env.repository.name,
+        sources: settings.discover,
+        log: { notice: (m) => log.notice(m), info: (m) => log.info(m) },
+        signal: deps.signal
+      })
+      for (const [login, sources] of discovered) for (const source of sources) addEdge(login, source)
+    } catch (error) {
+      // Discovery widens the index; without it the known and manual owners are still refreshed.
+      log.warning(`discovery failed, going on with the known owners: ${error instanceof Error ? error.message : String(error)}`)
+    }
+  }
+  for (const problem of problems) log.warning(problem)
+
+  // Resolve ids and types only for owners the store does not know yet.
+  const known = new Map(store.listOwners().map((owner) => [owner.login.toLowerCase(), owner]))
+  const candidates = [...edges.keys()].filter((login) => !ownerOptedOut(login))
+  const unknown = candidates.filter((login) => {
+    const stored = known.get(login.toLowerCase())
+    return stored === undefined || stored.id === null || stored.type === null
+  })
+  const resolved = unknown.length > 0 && !deps.signal.aborted ? await resolveOwnersSafely(api, unknown, log) : new Map()
+  for (const login of candidates) {
+    const info = resolved.get(login)
+    if (info === null) {
+      if (manual.includes(login)) log.warning(`owner "${login}" does not exist on GitHub; skipped`)
+      continue
+    }
+    store.upsertOwner({ login: info?.login ?? login, id: info?.id ?? null, type: info?.type ?? null }, at)
+    store.addEdges(info?.login ?? login, edges.get(login) ?? [])
+  }
+
+  const removed = optOut.rules.length > 0 ? store.removeOptedOut(optOut.rules) : 0
+  if (removed > 0) log.info(`opt-out: removed ${removed} package(s) from the database`)
+  return { manual, optOut: optOut.rules, problems, removed }
+}
+
+async function resolveOwnersSafely(
+  api: GitHubApi,
+  logins: string[],
+  log: Log
+): Promise<Map<string, Awaited<ReturnType<GitHubApi['getOwner']>>>> {
+  try {
+    return await resolveOwners(api, logins)
+  } catch (error) {
+    log.warning(`could not resolve owner ids: ${error instanceof Error ? error.message : String(error)}`)
+    return new Map()
+  }
+}
+
+function readOptional(file: string): string | null {
+  return existsSync(file) ? readFileSync(file, 'utf8') : null
+}
+
+function relative(settings: Settings, file: string): string {
+  return path.relative(settings.env.workspace, file) || file
+}

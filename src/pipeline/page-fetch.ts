@@ -1,0 +1,21 @@
+/** Fetching one github.com HTML page through the polite client, for the refresh stage. */
+import type { Http } from '../ports.js'
+
+/** A page answered with a status other than 200 or 404 after the client's own retries. */
+export class PageStatusError extends Error {
+  constructor(
+    readonly url: string,
+    readonly status: number
+  ) {
+    super(`HTTP ${status} for ${url}`)
+    this.name = 'PageStatusError'
+  }
+}
+
+/** The page's HTML, or null on 404 (which is data: private, deleted or renamed). */
+export async function fetchPage(http: Http, url: string, signal: AbortSignal): Promise<string | null> {
+  const response = await http.request({ url, kind: 'page', signal })
+  if (response.status === 404) return null
+  if (response.status !== 200) throw new PageStatusError(url, response.status)
+  return response.text()
+}

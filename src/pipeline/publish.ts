@@ -1,0 +1,102 @@
+/**
+ * The publish stage: the store's read model → the files of the index branch (render/), then either
+ * a dry-run folder (written atomically: a sibling folder renamed into place) or a commit pushed to
+ * `index-branch` without touching the workspace checkout (publish/git.ts).
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import * as path from 'node:path'
+import type { Settings } from '../settings.js'
+import type { Log } from '../log.js'
+import type { Store } from '../store/store.js'
+import { renderIndex } from '../render/index-tree.js'
+import { DEFAULT_README_TEMPLATE } from '../render/readme.js'
+import { publishIndex } from '../publish/git.js'
+
+export interface PublishResult {
+  commit: string
+  changed: boolean
+  indexDir: string | null
+}
+
+export interface PublishDeps {
+  settings: Settings
+  store: Store
+  log: Log
+  now: Date
+  /** Dry run target; defaults to RUNNER_TEMP/backage-index. */
+  indexDir?: string
+}
+
+/** A workspace file `.backage/README.md` replaces the built-in index README template (SPEC 6.1). */
+export function readmeTemplate(workspace: string): string {
+  const custom = path.join(workspace, '.backage', 'README.md')
+  return existsSync(custom) ? readFileSync(custom, 'utf8') : DEFAULT_README_TEMPLATE
+}
+
+export async function publishStage(deps: PublishDeps): Promise<PublishResult> {
+  const { settings, store, log } = deps
+  const files = renderIndex(store.snapshots(), {
+    date: deps.now.toISOString().slice(0, 10),
+    readmeTemplate: readmeTemplate(settings.env.workspace),
+    placeholders: {
+      owner: settings.env.repository.owner,
+      repo: settings.env.repository.name,
+      branch: settings.indexBranch
+    }
+  })
+  log.info(`rendered ${files.size} index files`)
+
+  if (settings.dryRun || deps.indexDir !== undefined) {
+    const indexDir = deps.indexDir ?? path.join(settings.env.runnerTemp, 'backage-index')
+    writeFolderAtomically(indexDir, files)
+    log.info(`dry run: index written to ${indexDir}`)
+    return { commit: '', changed: true, indexDir }
+  }
+
+  const { workspace, gitDir, remote } = gitTarget(settings)
+  const result = await publishIndex({
+    workspace: gitDir ?? workspace,
+    remote,
+    branch: settings.indexBranch,
+    history: settings.indexHistory,
+    files,
+    message: `backage index ${deps.now.toISOString().slice(0, 19)}Z`,
+    author: { name: 'github-actions[bot]', email: '41898282+github-actions[bot]@users.noreply.github.com' },
+    auth: settings.token ? { token: settings.token } : undefined,
+    log: (line) => log.debug(line)
+  })
+  log.info(
+    result.changed
+      ? `pushed ${settings.indexBranch} at ${result.commit}`
+      : `${settings.indexBranch} unchanged at ${result.commit}`
+  )
+  return { ...result, indexDir: null }
+}
+
+/**
+ * Where to run git: the checked-out workspace and its `origin`, or, without a checkout (SPEC 2.3),
+ * a scratch repository under RUNNER_TEMP pushing to the repository's URL.
+ */
+function gitTarget(settings: Settings): { workspace: string; gitDir: string | null; remote: string } {
+  const { workspace, serverUrl, repository, runnerTemp } = settings.env
+  if (existsSync(path.join(workspace, '.git'))) return { workspace, gitDir: null, remote: 'origin' }
+  const scratch = path.join(runnerTemp, 'backage-git')
+  mkdirSync(scratch, { recursive: true })
+  return { workspace, gitDir: scratch, remote: `${serverUrl}/${repository.owner}/${repository.name}.git` }
+}
+
+/** Writes every file into a fresh sibling folder, then swaps it in, so readers never see half an index. */
+export function writeFolderAtomically(target: string, files: Map<string, string | Uint8Array>): void {
+  const parent = path.dirname(target)
+  mkdirSync(parent, { recursive: true })
+  const staging = mkdtempSync(path.join(parent, `.${path.basename(target)}-`))
+  for (const [name, content] of files) {
+    const file = path.join(staging, name)
+    mkdirSync(path.dirname(file), { recursive: true })
+    writeFileSync(file, content)
+  }
+  const old = existsSync(target) ? `${staging}-old` : null
+  if (old) renameSync(target, old)
+  renameSync(staging, target)
+  if (old) rmSync(old, { recursive: true, force: true })
+}

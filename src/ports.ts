@@ -1,0 +1,80 @@
+/**
+ * The narrow interfaces of the I/O edges. The core (planning, refresh logic, rendering) depends on
+ * these, never on a concrete HTTP client, so it can be tested without servers; the implementations
+ * live in github/ (http.ts, api.ts, registry.ts).
+ */
+import type { ImageSize } from './types.js'
+
+/** Which budget and counter a request belongs to. */
+export type RequestKind = 'page' | 'rest' | 'graphql' | 'registry' | 'upload'
+
+export interface HttpRequest {
+  url: string
+  kind: RequestKind
+  method?: string
+  headers?: Record<string, string>
+  body?: string | Uint8Array
+  /** Stop waiting (queue, backoff or transfer) when this aborts. */
+  signal?: AbortSignal
+}
+
+export interface HttpResponse {
+  status: number
+  /** Lower-case header names. */
+  headers: Record<string, string>
+  body: Uint8Array
+  /** The final URL after redirects. */
+  url: string
+  text(): string
+}
+
+/**
+ * The one polite HTTP client (SPEC 5.5). Answers every status as a response (a 404 is data, not an
+ * error); throws only when it gives up: `BudgetExhausted`, abort, or retries used up.
+ */
+export interface Http {
+  request(req: HttpRequest): Promise<HttpResponse>
+}
+
+/** GitHub's answer for a user or organization. */
+export interface OwnerInfo {
+  login: string
+  id: number
+  type: 'User' | 'Organization'
+}
+
+export interface ReleaseAsset {
+  id: number
+  name: string
+  size: number
+  /** API URL of the asset (`.../releases/assets/ID`), downloaded with `Accept: application/octet-stream`. */
+  url: string
+}
+
+export interface Release {
+  id: number
+  tag_name: string
+  name: string
+  body: string
+  created_at: string
+  upload_url: string
+  assets: ReleaseAsset[]
+}
+
+/** Releases of the repository the action runs in. */
+export interface ReleasesApi {
+  /** Every release, all pages, newest first (as GitHub lists them). */
+  listReleases(): Promise<Release[]>
+  /** Creates a published release with `make_latest: "false"`. */
+  createRelease(input: { tag: string; name: string; body: string }): Promise<Release>
+  uploadAsset(release: Release, name: string, data: Uint8Array, contentType: string): Promise<ReleaseAsset>
+  downloadAsset(asset: ReleaseAsset): Promise<Uint8Array>
+  /** Deletes the release and its tag. */
+  deleteRelease(release: Release): Promise<void>
+}
+
+/** Container image sizes (SPEC 5.4). */
+export interface ImageSizer {
+  /** `private` on 401; null when the registry has no such manifest. */
+  sizeOf(owner: string, name: string, reference: string, signal?: AbortSignal): Promise<ImageSize | 'private' | null>
+}

@@ -1,0 +1,252 @@
+/**
+ * Writes the index branch (SPEC 6.1, 2.3) with the real `git` CLI, without touching the
+ * workspace's branch, index or working tree: the files go through `git fast-import` (one process,
+ * one pack, fine for 100,000s of files) into a throwaway ref, the commit is made with
+ * `git commit-tree`, and it is pushed straight to `refs/heads/BRANCH` of the remote.
+ *
+ * The remote branch is fetched first (depth 1): blobs the remote already has are referenced by id
+ * instead of being written again, push negotiation leaves them out, and an unchanged tree pushes
+ * nothing at all. A push that loses a race with another run is retried once after a new fetch.
+ */
+import { execFile, spawn } from 'node:child_process'
+import { createHash, randomUUID } from 'node:crypto'
+import { once } from 'node:events'
+
+export interface PublishIndexOptions {
+  /** A git repository (the checkout); only objects and a short-lived private ref are written to it. */
+  workspace: string
+  /** A remote name (`origin`) or a URL/path. */
+  remote: string
+  branch: string
+  /** `squash`: one orphan commit, force-pushed (with a lease); `keep`: one new commit per run. */
+  history: 'squash' | 'keep'
+  /** Path (relative, `/`-separated) → content: every file of the branch. */
+  files: Map<string, string | Uint8Array>
+  message: string
+  author: { name: string; email: string }
+  /** For an https remote: sent as an `http.extraheader`, never in the URL, arguments shown or logs. */
+  auth?: { token: string }
+  log?: (line: string) => void
+}
+
+export interface PublishIndexResult {
+  /** The commit the remote branch now points at. */
+  commit: string
+  /** False when the tree was identical to the remote tip's, and nothing was pushed. */
+  changed: boolean
+}
+
+class GitCommandError extends Error {
+  constructor(
+    readonly shown: string,
+    readonly stderr: string
+  ) {
+    super(`${shown} failed: ${stderr.trim() || 'no output'}`)
+    this.name = 'GitCommandError'
+  }
+}
+
+interface Git {
+  /** Runs git; `hidden` arguments (credentials) come first and are never shown. */
+  run(args: string[], options?: { hidden?: string[] }): Promise<string>
+  /** Like run, but resolves to null instead of throwing. */
+  tryRun(args: string[], options?: { hidden?: string[] }): Promise<string | null>
+  env: NodeJS.ProcessEnv
+  cwd: string
+  redact(text: string): string
+}
+
+function makeGit(cwd: string, env: NodeJS.ProcessEnv, secrets: string[]): Git {
+  const redact = (text: string): string => secrets.reduce((t, s) => (s ? t.split(s).join('***') : t), text)
+  const run = (args: string[], options: { hidden?: string[] } = {}): Promise<string> =>
+    new Promise((resolve, reject) => {
+      execFile(
+        'git',
+        [...(options.hidden ?? []), ...args],
+        { cwd, env, maxBuffer: 1 << 30, encoding: 'utf8' },
+        (error, stdout, stderr) => {
+          if (error) reject(new GitCommandError(`git ${args.join(' ')}`, redact(stderr || error.message)))
+          else resolve(stdout)
+        }
+      )
+    })
+  const tryRun = (args: string[], options: { hidden?: string[] } = {}): Promise<string | null> =>
+    run(args, options).catch(() => null)
+  return { run, tryRun, env, cwd, redact }
+}
+
+/** The remote branch's tip, fetched (depth 1) so its objects are local; null when there is none. */
+async function fetchTip(git: Git, remote: string, branch: string, hidden: string[]): Promise<string | null> {
+  let listing: string
+  try {
+    listing = await git.run(['ls-remote', '--', remote, `refs/heads/${branch}`], { hidden })
+  } catch (error) {
+    const detail = error instanceof GitCommandError ? error.stderr.trim() : String(error)
+    throw new Error(`cannot read branch '${branch}' of remote '${git.redact(remote)}': ${detail}`)
+  }
+  const tip = listing.split('\t')[0]?.trim()
+  if (!tip) return null
+  if ((await git.tryRun(['cat-file', '-e', `${tip}^{tree}`])) === null) {
+    await git.run(['fetch', '--no-tags', '--no-recurse-submodules', '--refmap=', '--depth=1', remote, `refs/heads/${branch}`], {
+      hidden
+    })
+  }
+  return tip
+}
+
+/** path → blob id of every file in a commit's tree. */
+async function listBlobs(git: Git, commit: string): Promise<Map<string, string>> {
+  const out = await git.run(['ls-tree', '-r', '-z', '--full-tree', commit])
+  const blobs = new Map<string, string>()
+  for (const entry of out.split('\0')) {
+    // `<mode> SP <type> SP <id> TAB <path>`
+    const tab = entry.indexOf('\t')
+    if (tab < 0) continue
+    const [, type, id] = entry.slice(0, tab).split(' ')
+    if (type === 'blob' && id) blobs.set(entry.slice(tab + 1), id)
+  }
+  return blobs
+}
+
+/** A path as fast-import reads it: C-style quoted when it holds characters that need it. */
+function quotePath(path: string): string {
+  if (!/["\\\n\r\t]/.test(path) && !path.startsWith('"')) return path
+  return `"${path.replace(/[\\"]/g, (c) => `\\${c}`).replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')}"`
+}
+
+/** Writes the files as one tree with `git fast-import` and returns the tree id. */
+async function writeTree(
+  git: Git,
+  files: Map<string, string | Uint8Array>,
+  existing: Map<string, string>,
+  objectFormat: string,
+  author: string
+): Promise<string> {
+  const ref = `refs/backage-tmp/${randomUUID()}`
+  const child = spawn('git', ['fast-import', '--quiet', '--date-format=raw'], {
+    cwd: git.cwd,
+    env: git.env,
+    stdio: ['pipe', 'ignore', 'pipe']
+  })
+  let stderr = ''
+  child.stderr.setEncoding('utf8')
+  child.stderr.on('data', (chunk: string) => (stderr += chunk))
+  const exited = once(child, 'close') as Promise<[number | null]>
+  let writeError: unknown = null
+  child.stdin.on('error', (error) => (writeError = error)) // EPIPE when fast-import dies: reported below
+
+  const pending: Buffer[] = []
+  let pendingBytes = 0
+  const flush = async (): Promise<void> => {
+    if (pending.length === 0 || writeError) return
+    const chunk = Buffer.concat(pending)
+    pending.length = 0
+    pendingBytes = 0
+    if (!child.stdin.write(chunk)) await Promise.race([once(child.stdin, 'drain'), exited])
+  }
+  const push = async (part: Buffer): Promise<void> => {
+    pending.push(part)
+    pendingBytes += part.length
+    if (pendingBytes >= 1 << 22) await flush()
+  }
+
+  const message = Buffer.from('index tree\n')
+  const now = Math.floor(Date.now() / 1000)
+  await push(Buffer.from(`commit ${ref}\ncommitter ${author} ${now} +0000\ndata ${message.length}\n`))
+  await push(message)
+  for (const [path, content] of files) {
+    const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content)
+    const id = existing.get(path)
+    if (id !== undefined && id === blobId(data, objectFormat)) {
+      await push(Buffer.from(`M 100644 ${id} ${quotePath(path)}\n`))
+    } else {
+      await push(Buffer.from(`M 100644 inline ${quotePath(path)}\ndata ${data.length}\n`))
+      await push(data)
+      await push(Buffer.from('\n'))
+    }
+    if (writeError) break
+  }
+  await flush()
+  child.stdin.end()
+  const [code] = await exited
+  try {
+    if (code !== 0 || writeError) throw new GitCommandError('git fast-import', stderr || String(writeError))
+    return (await git.run(['rev-parse', `${ref}^{tree}`])).trim()
+  } finally {
+    await git.tryRun(['update-ref', '-d', ref])
+  }
+}
+
+/** The id git gives a blob with these bytes. */
+function blobId(data: Buffer, objectFormat: string): string {
+  const hash = createHash(objectFormat === 'sha256' ? 'sha256' : 'sha1')
+  hash.update(`blob ${data.length}\0`)
+  hash.update(data)
+  return hash.digest('hex')
+}
+
+/** `Name <email>` with the characters git refuses in an identity removed. */
+function identity(author: { name: string; email: string }): string {
+  const clean = (s: string): string => s.replace(/[<>\n]/g, '').trim()
+  return `${clean(author.name)} <${clean(author.email)}>`
+}
+
+/** Commits `files` as the whole content of `branch` and pushes it (see the module comment). */
+export async function publishIndex(options: PublishIndexOptions): Promise<PublishIndexResult> {
+  const { remote, branch, history } = options
+  const log = options.log ?? ((): void => {})
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_AUTHOR_NAME: options.author.name,
+    GIT_AUTHOR_EMAIL: options.author.email,
+    GIT_COMMITTER_NAME: options.author.name,
+    GIT_COMMITTER_EMAIL: options.author.email
+  }
+  const secrets: string[] = []
+  const hidden: string[] = []
+  if (options.auth) {
+    const basic = Buffer.from(`x-access-token:${options.auth.token}`).toString('base64')
+    secrets.push(options.auth.token, basic)
+    // The empty value first clears any header a checkout left configured, so only one is sent.
+    hidden.push('-c', 'http.extraheader=', '-c', `http.extraheader=AUTHORIZATION: basic ${basic}`)
+  }
+  const git = makeGit(options.workspace, env, secrets)
+
+  if ((await git.tryRun(['rev-parse', '--git-dir'])) === null) {
+    throw new Error(`publishIndex: ${options.workspace} is not a git repository`)
+  }
+  const objectFormat = ((await git.tryRun(['rev-parse', '--show-object-format'])) ?? 'sha1').trim()
+
+  log(`fetching ${branch} from ${git.redact(remote)}`)
+  let tip = await fetchTip(git, remote, branch, hidden)
+  const existing = tip ? await listBlobs(git, tip) : new Map<string, string>()
+  log(`writing ${options.files.size} files (${existing.size} on the remote branch)`)
+  const tree = await writeTree(git, options.files, existing, objectFormat, identity(options.author))
+
+  const treeOf = async (commit: string): Promise<string> => (await git.run(['rev-parse', `${commit}^{tree}`])).trim()
+  for (let attempt = 1; ; attempt++) {
+    if (tip && (await treeOf(tip)) === tree) {
+      log(`${branch} is unchanged at ${tip}`)
+      return { commit: tip, changed: false }
+    }
+    const parents = history === 'keep' && tip ? ['-p', tip] : []
+    const commit = (await git.run(['commit-tree', tree, ...parents, '-m', options.message])).trim()
+    // squash: replace whatever is there, but only what we fetched (a lease), so a race is noticed.
+    const lease = history === 'squash' ? [`--force-with-lease=refs/heads/${branch}:${tip ?? ''}`] : []
+    log(`pushing ${commit} to ${branch} (attempt ${attempt})`)
+    try {
+      await git.run(['push', '--quiet', '--no-progress', ...lease, '--', remote, `${commit}:refs/heads/${branch}`], {
+        hidden
+      })
+      return { commit, changed: true }
+    } catch (error) {
+      const detail = error instanceof GitCommandError ? error.stderr.trim() : String(error)
+      if (attempt >= 2) {
+        throw new Error(`publishIndex: pushing ${branch} to ${git.redact(remote)} failed twice: ${detail}`)
+      }
+      log(`push rejected (${detail.split('\n')[0] ?? ''}); fetching ${branch} again`)
+      tip = await fetchTip(git, remote, branch, hidden)
+    }
+  }
+}

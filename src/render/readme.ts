@@ -1,0 +1,99 @@
+/**
+ * The README of the index branch (SPEC 6.1). The built-in template below is used unless the
+ * workspace has `.backage/README.md`. Placeholders: `<GITHUB_OWNER>`, `<GITHUB_REPO>`,
+ * `<GITHUB_BRANCH>` (where the index lives) and the counts `<OWNERS>`, `<REPOS>`, `<PACKAGES>`
+ * (formatted, `2.8k`), `<RAW_OWNERS>`, `<RAW_REPOS>`, `<RAW_PACKAGES>` and `<DATE>` (run day).
+ */
+
+export interface ReadmeValues {
+  owner: string
+  repo: string
+  branch: string
+  owners: string
+  repos: string
+  packages: string
+  rawOwners: number
+  rawRepos: number
+  rawPackages: number
+  date: string
+}
+
+// The badge recipes are real shields.io queries; `%24` is `$`, `%5B`/`%5D` are brackets and
+// `%22` quotes, so they can be pasted as they are.
+export const DEFAULT_README_TEMPLATE = `# GitHub Packages downloads index
+
+This branch is a static "downloads API" for GitHub Packages, kept up to date by
+backage-action running in the repository \`<GITHUB_OWNER>/<GITHUB_REPO>\`. GitHub has no API for package download counts: they are read from
+the public package pages and published here as JSON and XML files. Do not edit this branch by hand;
+every run rewrites it.
+
+It holds **<OWNERS>** owners, **<REPOS>** repositories and **<PACKAGES>** packages
+(<RAW_OWNERS>, <RAW_REPOS> and <RAW_PACKAGES> exactly) as of <DATE>.
+
+## Endpoints
+
+Every file exists as \`.json\` and as \`.xml\`. \`PACKAGE\` is the name as it appears in URLs (a \`/\`
+inside a name is \`%2F\`); a package without a repository uses its own name as \`REPO\`.
+
+| file | content |
+|---|---|
+| \`/.json\` | counts of owners, repositories and packages |
+| \`/OWNER/.json\` | every package of an owner |
+| \`/OWNER/REPO/.json\` | every package of a repository |
+| \`/OWNER/REPO/PACKAGE.json\` | one package: downloads, size, versions, ranks |
+
+Fetch them from any of:
+
+- \`https://raw.githubusercontent.com/<GITHUB_OWNER>/<GITHUB_REPO>/<GITHUB_BRANCH>/OWNER/REPO/PACKAGE.json\`
+- \`https://github.com/<GITHUB_OWNER>/<GITHUB_REPO>/raw/<GITHUB_BRANCH>/OWNER/REPO/PACKAGE.json\`
+- GitHub Pages, when enabled for the \`<GITHUB_BRANCH>\` branch
+
+## Badges
+
+Total downloads (JSON):
+
+\`\`\`markdown
+![downloads](https://img.shields.io/badge/dynamic/json?url=https%3A%2F%2Fraw.githubusercontent.com%2F<GITHUB_OWNER>%2F<GITHUB_REPO>%2F<GITHUB_BRANCH>%2FOWNER%2FREPO%2FPACKAGE.json&query=%24.downloads&label=downloads)
+\`\`\`
+
+Size of the package (JSON):
+
+\`\`\`markdown
+![size](https://img.shields.io/badge/dynamic/json?url=https%3A%2F%2Fraw.githubusercontent.com%2F<GITHUB_OWNER>%2F<GITHUB_REPO>%2F<GITHUB_BRANCH>%2FOWNER%2FREPO%2FPACKAGE.json&query=%24.size&label=size)
+\`\`\`
+
+Tags of the latest version (XML):
+
+\`\`\`markdown
+![latest](https://img.shields.io/badge/dynamic/xml?url=https%3A%2F%2Fraw.githubusercontent.com%2F<GITHUB_OWNER>%2F<GITHUB_REPO>%2F<GITHUB_BRANCH>%2FOWNER%2FREPO%2FPACKAGE.xml&query=%2Fxml%2Fversion%5B.%2Flatest%5B.%3D%22true%22%5D%5D%2Ftags%5B.!%3D%22latest%22%5D&label=latest)
+\`\`\`
+
+Downloads (XML):
+
+\`\`\`markdown
+![downloads](https://img.shields.io/badge/dynamic/xml?url=https%3A%2F%2Fraw.githubusercontent.com%2F<GITHUB_OWNER>%2F<GITHUB_REPO>%2F<GITHUB_BRANCH>%2FOWNER%2FREPO%2FPACKAGE.xml&query=%2Fxml%2Fdownloads&label=downloads)
+\`\`\`
+
+Other members work the same way: \`$.downloads_month\`, \`$.downloads_week\`, \`$.downloads_day\`,
+\`$.versions\`, \`$.owner_rank\`, and the exact numbers under \`raw_\` names.
+`
+
+const PLACEHOLDERS: readonly [string, (v: ReadmeValues) => string][] = [
+  ['<GITHUB_OWNER>', (v) => v.owner],
+  ['<GITHUB_REPO>', (v) => v.repo],
+  ['<GITHUB_BRANCH>', (v) => v.branch],
+  ['<OWNERS>', (v) => v.owners],
+  ['<REPOS>', (v) => v.repos],
+  ['<PACKAGES>', (v) => v.packages],
+  ['<RAW_OWNERS>', (v) => String(v.rawOwners)],
+  ['<RAW_REPOS>', (v) => String(v.rawRepos)],
+  ['<RAW_PACKAGES>', (v) => String(v.rawPackages)],
+  ['<DATE>', (v) => v.date]
+]
+
+/** The template with every placeholder filled in. */
+export function renderReadme(template: string, values: ReadmeValues): string {
+  let text = template
+  for (const [placeholder, value] of PLACEHOLDERS) text = text.replaceAll(placeholder, value(values))
+  return text
+}

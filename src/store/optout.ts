@@ -1,0 +1,59 @@
+/**
+ * Opt-out (SPEC 4.2): the named owner, repository or package leaves the database with its whole
+ * history. Names compare case-insensitively; a repository matches the published folder (a package
+ * without a repository is its own folder), and a package name may be given in its URL form (`%2F`).
+ */
+import { int, type Sql } from './sql.js'
+
+export interface OptOutRule {
+  owner: string
+  repo?: string
+  package?: string
+}
+
+/** Deletes what the rules name; returns how many packages were removed. */
+export function deleteOptedOut(sql: Sql, rules: readonly OptOutRule[]): number {
+  let removed = 0
+  for (const rule of rules) {
+    const pkgs = matchingPackages(sql, rule)
+    for (const pkg of pkgs) deletePackage(sql, pkg)
+    removed += pkgs.length
+    if (rule.repo === undefined) {
+      sql.stmt('DELETE FROM owner_edges WHERE login = ?').run(rule.owner)
+      sql.stmt('DELETE FROM owners WHERE login = ?').run(rule.owner)
+    }
+  }
+  return removed
+}
+
+function matchingPackages(sql: Sql, rule: OptOutRule): number[] {
+  if (rule.repo === undefined) {
+    return sql.stmt('SELECT pkg FROM packages WHERE owner = ?').all(rule.owner).map((row) => int(row, 'pkg'))
+  }
+  const folder = `lower(coalesce(repo, name)) = lower(?)`
+  if (rule.package === undefined) {
+    return sql
+      .stmt(`SELECT pkg FROM packages WHERE owner = ? AND ${folder}`)
+      .all(rule.owner, rule.repo)
+      .map((row) => int(row, 'pkg'))
+  }
+  return sql
+    .stmt(`SELECT pkg FROM packages WHERE owner = ? AND ${folder} AND lower(name) IN (lower(?), lower(?))`)
+    .all(rule.owner, rule.repo, rule.package, decodeName(rule.package))
+    .map((row) => int(row, 'pkg'))
+}
+
+export function deletePackage(sql: Sql, pkg: number): void {
+  sql.stmt('DELETE FROM version_days WHERE pkg = ?').run(pkg)
+  sql.stmt('DELETE FROM versions WHERE pkg = ?').run(pkg)
+  sql.stmt('DELETE FROM package_days WHERE pkg = ?').run(pkg)
+  sql.stmt('DELETE FROM packages WHERE pkg = ?').run(pkg)
+}
+
+function decodeName(name: string): string {
+  try {
+    return decodeURIComponent(name)
+  } catch {
+    return name
+  }
+}

@@ -1,0 +1,240 @@
+/**
+ * Writing one package refresh (SPEC 5.3, 5.6, 6.2) into the database, in the caller's transaction.
+ *
+ * - Package numbers: one row per UTC day, replaced by a later refresh the same day. A number that was
+ *   not understood (null) keeps the last known value, and the package's stale map records the day of
+ *   the kept value; a later successful read of that metric clears its marker.
+ * - Versions: names, tags and numbers upserted; sizes set when given and never cleared; tags move
+ *   (a tag on a refreshed version leaves every other version of the package); with a complete list,
+ *   known versions absent from it are deleted with their history.
+ * - Version history is stored only when a version's numbers changed since its last stored row (most
+ *   old versions gain no downloads on most days), so it stays small; `versions.last_seen` carries the
+ *   day the numbers were last read, which is the version's published date.
+ */
+import type { DownloadWindows, OwnerType, PackageRefresh, StaleMetric, VersionObservation } from '../types.js'
+import { dayNumber, dayString } from './days.js'
+import { int, intOrNull, textOrNull, type Row, type Sql } from './sql.js'
+
+/** A stale marker as stored: the day of the kept number and why the fresh one is missing. */
+export interface StoredStaleMarker {
+  day: string
+  page?: string
+  marker?: string
+}
+
+export type StoredStaleMap = Partial<Record<StaleMetric, StoredStaleMarker>>
+
+/** The four download metrics of a package-day row, in the order of `DAY_COLUMNS`. */
+const DOWNLOAD_METRICS = ['downloads', 'downloads_month', 'downloads_week', 'downloads_day'] as const
+type DownloadMetric = (typeof DOWNLOAD_METRICS)[number]
+const DAY_COLUMNS: Record<DownloadMetric, string> = {
+  downloads: 'downloads',
+  downloads_month: 'd_month',
+  downloads_week: 'd_week',
+  downloads_day: 'd_day'
+}
+
+export function ownerTypeToAccountType(ownerType: OwnerType): 'User' | 'Organization' {
+  return ownerType === 'orgs' ? 'Organization' : 'User'
+}
+
+export function parseStaleMap(value: string | null): StoredStaleMap {
+  if (value === null) return {}
+  const parsed: unknown = JSON.parse(value)
+  return typeof parsed === 'object' && parsed !== null ? (parsed as StoredStaleMap) : {}
+}
+
+function serializeStaleMap(stale: StoredStaleMap): string | null {
+  return Object.keys(stale).length === 0 ? null : JSON.stringify(stale)
+}
+
+export function writePackageRefresh(sql: Sql, refresh: PackageRefresh, cycle: number): void {
+  const { ref } = refresh
+  const today = dayNumber(refresh.day)
+
+  // The owner row exists for every package (the planner and opt-out work per owner).
+  sql
+    .stmt(
+      `INSERT INTO owners (login, id, type, first_seen) VALUES (?, ?, ?, ?)
+       ON CONFLICT (login) DO UPDATE SET id = coalesce(owners.id, excluded.id), type = coalesce(owners.type, excluded.type)`
+    )
+    .run(ref.owner, refresh.ownerId, ownerTypeToAccountType(ref.ownerType), refresh.at)
+
+  const pkg = ensurePackage(sql, refresh)
+  const stored = sql.stmt('SELECT stale FROM packages WHERE pkg = ?').get(pkg)
+  const stale = parseStaleMap(stored ? textOrNull(stored, 'stale') : null)
+
+  // ---- package numbers of the day ----
+  const previous = sql
+    .stmt('SELECT day, downloads, d_month, d_week, d_day FROM package_days WHERE pkg = ? ORDER BY day DESC LIMIT 1')
+    .get(pkg)
+  const fresh = freshMetrics(refresh.downloads, refresh.windows)
+  const problem = refresh.problems[0]
+  const values: Record<DownloadMetric, number | null> = {
+    downloads: null,
+    downloads_month: null,
+    downloads_week: null,
+    downloads_day: null
+  }
+  for (const metric of DOWNLOAD_METRICS) {
+    const value = fresh[metric]
+    if (value !== null) {
+      values[metric] = value
+      delete stale[metric]
+      continue
+    }
+    const kept = previous ? intOrNull(previous, DAY_COLUMNS[metric]) : null
+    if (previous === undefined || kept === null) continue // nothing known to keep: stays unknown
+    values[metric] = kept
+    // An earlier marker already names the day of the original number (the previous row is a copy).
+    stale[metric] ??= {
+      day: dayString(int(previous, 'day')),
+      ...(problem ? { page: problem.page, marker: problem.marker } : {})
+    }
+  }
+  sql
+    .stmt(
+      `INSERT INTO package_days (pkg, day, downloads, d_month, d_week, d_day) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (pkg, day) DO UPDATE SET downloads = excluded.downloads, d_month = excluded.d_month,
+         d_week = excluded.d_week, d_day = excluded.d_day`
+    )
+    .run(pkg, today, values.downloads, values.downloads_month, values.downloads_week, values.downloads_day)
+
+  sql
+    .stmt(
+      `UPDATE packages SET owner_type = ?, repo = ?, owner_id = ?, last_seen = ?, last_refresh = ?,
+         refreshed_cycle = ?, versions_cursor = ?, version_count = coalesce(?, version_count),
+         last_published = coalesce(?, last_published), stale = ?, retired = 0
+       WHERE pkg = ?`
+    )
+    .run(
+      ref.ownerType,
+      ref.repo,
+      refresh.ownerId,
+      refresh.day,
+      refresh.at,
+      cycle,
+      refresh.versionsCursor,
+      refresh.versionCount,
+      refresh.lastPublished,
+      serializeStaleMap(stale),
+      pkg
+    )
+
+  writeVersions(sql, pkg, today, refresh.versions, refresh.versionsComplete)
+}
+
+/** The package's row id, inserting the package when it is new. */
+function ensurePackage(sql: Sql, refresh: PackageRefresh): number {
+  const { ref } = refresh
+  const found = sql.stmt('SELECT pkg FROM packages WHERE owner = ? AND type = ? AND name = ?').get(ref.owner, ref.type, ref.name)
+  if (found) return int(found, 'pkg')
+  const inserted = sql
+    .stmt(
+      `INSERT INTO packages (owner, owner_type, type, name, repo, owner_id, first_seen, last_seen)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+    )
+    .run(ref.owner, ref.ownerType, ref.type, ref.name, ref.repo, refresh.ownerId, refresh.at, refresh.day)
+  return Number(inserted.lastInsertRowid)
+}
+
+/** The metrics this refresh understood; -1 or null = not understood. */
+function freshMetrics(downloads: number | null, windows: DownloadWindows | null): Record<DownloadMetric, number | null> {
+  const known = (value: number | null | undefined): number | null =>
+    value === null || value === undefined || value < 0 ? null : value
+  return {
+    downloads: known(downloads),
+    downloads_month: known(windows?.month),
+    downloads_week: known(windows?.week),
+    downloads_day: known(windows?.day)
+  }
+}
+
+function writeVersions(
+  sql: Sql,
+  pkg: number,
+  today: number,
+  observations: readonly VersionObservation[],
+  complete: boolean
+): void {
+  const existing = new Map<number, string[]>()
+  for (const row of sql.stmt('SELECT id, tags FROM versions WHERE pkg = ?').all(pkg)) {
+    existing.set(int(row, 'id'), parseTags(textOrNull(row, 'tags')))
+  }
+  const refreshedIds = new Set(observations.map((version) => version.id))
+
+  // Tags move: a tag now on a refreshed version leaves every other version of the package.
+  const movedTags = new Set(observations.flatMap((version) => version.tags))
+  if (movedTags.size > 0) {
+    for (const [id, tags] of existing) {
+      if (refreshedIds.has(id) || !tags.some((tag) => movedTags.has(tag))) continue
+      const kept = tags.filter((tag) => !movedTags.has(tag))
+      sql.stmt('UPDATE versions SET tags = ? WHERE pkg = ? AND id = ?').run(serializeTags(kept), pkg, id)
+    }
+  }
+
+  for (const version of observations) {
+    sql
+      .stmt(
+        `INSERT INTO versions (pkg, id, name, tags, size, sizes, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (pkg, id) DO UPDATE SET name = excluded.name, tags = excluded.tags,
+           size = coalesce(excluded.size, versions.size), sizes = coalesce(excluded.sizes, versions.sizes),
+           last_seen = excluded.last_seen`
+      )
+      .run(
+        pkg,
+        version.id,
+        version.name,
+        serializeTags(version.tags),
+        version.size ? version.size.size : null,
+        version.size ? JSON.stringify(version.size.platforms) : null,
+        today
+      )
+    writeVersionDay(sql, pkg, version, today)
+  }
+
+  if (complete) {
+    for (const id of existing.keys()) {
+      if (refreshedIds.has(id)) continue
+      sql.stmt('DELETE FROM versions WHERE pkg = ? AND id = ?').run(pkg, id)
+      sql.stmt('DELETE FROM version_days WHERE pkg = ? AND id = ?').run(pkg, id)
+    }
+  }
+}
+
+/** Stores the version's numbers of the day, unless they equal its last stored row of an earlier day. */
+function writeVersionDay(sql: Sql, pkg: number, version: VersionObservation, today: number): void {
+  const last: Row | undefined = sql
+    .stmt('SELECT day, downloads, d_month, d_week, d_day FROM version_days WHERE pkg = ? AND id = ? ORDER BY day DESC LIMIT 1')
+    .get(pkg, version.id)
+  const known = (value: number | undefined): number | null => (value === undefined || value < 0 ? null : value)
+  // Windows come from version pages, which are rarely read: without new ones the last ones stay.
+  const month = version.windows ? known(version.windows.month) : last ? intOrNull(last, 'd_month') : null
+  const week = version.windows ? known(version.windows.week) : last ? intOrNull(last, 'd_week') : null
+  const day = version.windows ? known(version.windows.day) : last ? intOrNull(last, 'd_day') : null
+  if (last !== undefined && int(last, 'day') !== today) {
+    const unchanged =
+      int(last, 'downloads') === version.downloads &&
+      intOrNull(last, 'd_month') === month &&
+      intOrNull(last, 'd_week') === week &&
+      intOrNull(last, 'd_day') === day
+    if (unchanged) return
+  }
+  sql
+    .stmt(
+      `INSERT INTO version_days (pkg, id, day, downloads, d_month, d_week, d_day) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (pkg, id, day) DO UPDATE SET downloads = excluded.downloads, d_month = excluded.d_month,
+         d_week = excluded.d_week, d_day = excluded.d_day`
+    )
+    .run(pkg, version.id, today, version.downloads, month, week, day)
+}
+
+export function parseTags(value: string | null): string[] {
+  if (value === null) return []
+  const parsed: unknown = JSON.parse(value)
+  return Array.isArray(parsed) ? parsed.filter((tag): tag is string => typeof tag === 'string') : []
+}
+
+function serializeTags(tags: readonly string[]): string | null {
+  return tags.length === 0 ? null : JSON.stringify(tags)
+}

@@ -1,0 +1,145 @@
+/**
+ * The database schema as an ordered list of migrations. A file records the migrations it has had in
+ * `schema_version`; opening it applies the missing ones in order, each in its own transaction, so an
+ * old snapshot restored from a release keeps its rows and gains the new structure.
+ *
+ * Compactness matters (the file is uploaded every run and history grows daily): days are stored as
+ * integers (days since 1970-01-01, see days.ts), history tables are `WITHOUT ROWID` keyed by what they
+ * are looked up by, and JSON columns are NULL when empty.
+ */
+import type { DatabaseSync } from 'node:sqlite'
+
+export interface Migration {
+  version: number
+  description: string
+  sql: string
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'initial schema',
+    sql: `
+      CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) WITHOUT ROWID;
+
+      CREATE TABLE owners (
+        login TEXT NOT NULL PRIMARY KEY COLLATE NOCASE,
+        id INTEGER,
+        type TEXT CHECK (type IN ('User', 'Organization')),
+        first_seen TEXT NOT NULL,
+        last_refresh TEXT,
+        failures INTEGER NOT NULL DEFAULT 0,
+        next_attempt TEXT,
+        retired INTEGER NOT NULL DEFAULT 0
+      );
+
+      -- Why an owner is known: 'self', 'input', 'file', 'stargazers', 'watchers', 'forks', ...
+      CREATE TABLE owner_edges (
+        login TEXT NOT NULL COLLATE NOCASE,
+        source TEXT NOT NULL,
+        PRIMARY KEY (login, source)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE packages (
+        pkg INTEGER PRIMARY KEY,
+        owner TEXT NOT NULL COLLATE NOCASE,
+        owner_type TEXT NOT NULL CHECK (owner_type IN ('users', 'orgs')),
+        type TEXT NOT NULL,
+        name TEXT NOT NULL,
+        repo TEXT,
+        owner_id INTEGER NOT NULL,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        last_refresh TEXT,
+        refreshed_cycle INTEGER NOT NULL DEFAULT 0,
+        versions_cursor INTEGER NOT NULL DEFAULT 0,
+        version_count INTEGER,
+        last_published TEXT,
+        retired INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (owner, type, name)
+      );
+
+      CREATE TABLE versions (
+        pkg INTEGER NOT NULL,
+        id INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        tags TEXT,          -- JSON array, NULL when untagged
+        size INTEGER,       -- headline image size, NULL when unknown; never cleared once known
+        sizes TEXT,         -- JSON {platform: bytes}, NULL when unknown
+        last_seen INTEGER NOT NULL, -- day the version's numbers were last read (its published date)
+        PRIMARY KEY (pkg, id)
+      ) WITHOUT ROWID;
+
+      -- One row per package per UTC day; NULL = not known that day.
+      CREATE TABLE package_days (
+        pkg INTEGER NOT NULL,
+        day INTEGER NOT NULL,
+        downloads INTEGER,
+        d_month INTEGER,
+        d_week INTEGER,
+        d_day INTEGER,
+        PRIMARY KEY (pkg, day)
+      ) WITHOUT ROWID;
+
+      -- One row per version per UTC day on which its numbers changed (see store.ts).
+      CREATE TABLE version_days (
+        pkg INTEGER NOT NULL,
+        id INTEGER NOT NULL,
+        day INTEGER NOT NULL,
+        downloads INTEGER NOT NULL,
+        d_month INTEGER,
+        d_week INTEGER,
+        d_day INTEGER,
+        PRIMARY KEY (pkg, id, day)
+      ) WITHOUT ROWID;
+    `
+  },
+  {
+    version: 2,
+    description: 'stale markers on packages (SPEC 5.3, 6.2) and packages by repository (opt-out by repo)',
+    sql: `
+      -- JSON {metric: {day, page, marker}}: metrics carried over from an earlier read; NULL when none.
+      ALTER TABLE packages ADD COLUMN stale TEXT;
+      CREATE INDEX packages_by_repo ON packages (owner, repo);
+    `
+  }
+]
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0
+
+/** The version a database file is at (0 = empty file). */
+export function schemaVersion(db: DatabaseSync): number {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)')
+  const row = db.prepare('SELECT max(version) AS version FROM schema_version').get()
+  const version = row?.version
+  return typeof version === 'number' ? version : 0
+}
+
+/**
+ * Applies the migrations the file lacks, up to `target` (tests stop early to build an old file).
+ * A file from a newer action version is refused rather than silently misread.
+ */
+export function migrate(db: DatabaseSync, target: number = LATEST_SCHEMA_VERSION): number {
+  const current = schemaVersion(db)
+  if (current > LATEST_SCHEMA_VERSION) {
+    throw new Error(`database schema version ${current} is newer than this action knows (${LATEST_SCHEMA_VERSION})`)
+  }
+  for (const migration of MIGRATIONS) {
+    if (migration.version <= current || migration.version > target) continue
+    db.exec('BEGIN IMMEDIATE')
+    try {
+      db.exec(migration.sql)
+      db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(migration.version)
+      db.exec('COMMIT')
+    } catch (error) {
+      db.exec('ROLLBACK')
+      throw new Error(`database migration ${migration.version} (${migration.description}) failed: ${String(error)}`, {
+        cause: error
+      })
+    }
+  }
+  return schemaVersion(db)
+}

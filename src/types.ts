@@ -1,0 +1,185 @@
+/**
+ * The shared vocabulary of the pipeline: what the scrapers read, what the store keeps and what the
+ * renderer publishes. Pure types (and two tiny constants); no I/O.
+ */
+
+export const PACKAGE_TYPES = ['container', 'npm', 'maven', 'nuget', 'rubygems'] as const
+export type PackageType = (typeof PACKAGE_TYPES)[number]
+
+/** The path segment github.com uses for an owner: `/users/NAME/...` or `/orgs/NAME/...`. */
+export type OwnerType = 'users' | 'orgs'
+
+export function isPackageType(value: string): value is PackageType {
+  return (PACKAGE_TYPES as readonly string[]).includes(value)
+}
+
+/** A UTC calendar day, `YYYY-MM-DD`. */
+export type Day = string
+
+/** Identity of a package. `name` is the name as GitHub shows it (a `/` stays a `/`); urls.ts encodes it. */
+export interface PackageRef {
+  ownerType: OwnerType
+  owner: string
+  type: PackageType
+  name: string
+  /** The linked repository's name (not `owner/repo`), or null when the package has none. */
+  repo: string | null
+}
+
+/** One bar of the 30-day chart on a package page. */
+export interface DailyCount {
+  date: Day
+  count: number
+}
+
+/** Downloads in the trailing windows, derived from the 30-day chart. -1 = unknown. */
+export interface DownloadWindows {
+  day: number
+  week: number
+  month: number
+}
+
+/** One row of a versions list (or of the "recent tagged versions" box of a package page). */
+export interface VersionRow {
+  id: number
+  /** The version name: a semver for npm/maven/..., the digest (`sha256:...`) for containers. */
+  name: string
+  tags: string[]
+  downloads: number
+}
+
+/** Sizes of one container image version: headline size and per-platform sizes (`linux/amd64`). */
+export interface ImageSize {
+  size: number
+  platforms: Record<string, number>
+}
+
+// ---- parser outputs (src/github/pages/*) ----
+
+export interface ListingEntry extends PackageRef {}
+
+export interface ListingPage {
+  entries: ListingEntry[]
+  /** The owner's total stated on the page (`N packages`). */
+  declaredCount: number
+  /** Highest page number linked from the pager, null when there is no pager. */
+  totalPages: number | null
+}
+
+export interface PackagePage {
+  /** Exact total downloads (from `title`, never the rounded text). */
+  total: number
+  /** The 30 days of the chart, oldest first. */
+  daily: DailyCount[]
+  /** ISO-8601 UTC (`...Z`), or null when the page does not show it. */
+  lastPublished: string | null
+  /** Up to 5 recent tagged versions shown on the page. */
+  recent: VersionRow[]
+}
+
+export interface VersionsPage {
+  rows: VersionRow[]
+  /** Stated totals of the filter toggles (`1,862 tagged`), null when absent. */
+  tagged: number | null
+  untagged: number | null
+  /** From `data-total-pages` in the pager; null when there is no pager (a single page). */
+  totalPages: number | null
+}
+
+export interface VersionPage {
+  total: number
+  month: number | null
+  week: number | null
+  day: number | null
+  /** The embedded image manifest (containers), parsed JSON, or null. */
+  manifest: unknown
+}
+
+/**
+ * A page whose layout the parser does not recognise. Never turned into a zero: the package is
+ * marked stale and keeps its previous numbers (SPEC 5.3).
+ */
+export class NotUnderstood extends Error {
+  constructor(
+    readonly page: string,
+    readonly marker: string,
+    detail = ''
+  ) {
+    super(`page not understood: ${page}: marker "${marker}"${detail ? `: ${detail}` : ''}`)
+    this.name = 'NotUnderstood'
+  }
+}
+
+// ---- what the refresh stage hands to the store ----
+
+/** Metrics that can be stale (SPEC 6.2), named as in the published `stale` object. */
+export type StaleMetric = 'downloads' | 'downloads_month' | 'downloads_week' | 'downloads_day' | 'size'
+
+export interface VersionObservation {
+  id: number
+  name: string
+  tags: string[]
+  downloads: number
+  /** Per-version windows when known (version page), else undefined = keep/unknown. */
+  windows?: DownloadWindows
+  /** Image size when it was fetched in this refresh (never refetched once known). */
+  size?: ImageSize
+}
+
+/** Everything one refresh of one package learned. Null numbers were not understood (stale). */
+export interface PackageRefresh {
+  ref: PackageRef
+  ownerId: number
+  /** UTC day the numbers were read (a second read the same day replaces the first). */
+  day: Day
+  /** ISO time of the refresh. */
+  at: string
+  downloads: number | null
+  windows: DownloadWindows | null
+  lastPublished: string | null
+  /** Versions read in this refresh (a subset when the package has many). */
+  versions: VersionObservation[]
+  /** True when `versions` is the complete list: versions not in it are gone. */
+  versionsComplete: boolean
+  /** Total version count stated by GitHub (tagged + untagged), when known. */
+  versionCount: number | null
+  /** Cursor for the rotating deep versions page (SPEC 5.6), stored for the next refresh. */
+  versionsCursor: number
+  /** Why metrics are stale: page URL and marker, for the log and the job summary. */
+  problems: { page: string; marker: string }[]
+}
+
+// ---- what the store hands to the renderer ----
+
+export interface VersionSnapshot {
+  id: number
+  name: string
+  /** Day of this version's numbers. */
+  date: Day
+  size: number
+  downloads: number
+  downloadsMonth: number
+  downloadsWeek: number
+  downloadsDay: number
+  tags: string[]
+}
+
+export interface PackageSnapshot {
+  ownerType: OwnerType
+  type: PackageType
+  ownerId: number
+  owner: string
+  /** The repo folder: the repository name, or the package name when it has none. */
+  repo: string
+  /** The package name as in GitHub's own display (a `/` stays a `/`). */
+  name: string
+  /** Day the numbers shown were read. */
+  date: Day
+  downloads: number
+  downloadsMonth: number
+  downloadsWeek: number
+  downloadsDay: number
+  versions: VersionSnapshot[]
+  /** Metrics carried over from an earlier day, with the day of the number kept. */
+  stale: Partial<Record<StaleMetric, Day>>
+}

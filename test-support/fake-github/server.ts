@@ -1,0 +1,215 @@
+/**
+ * The fake GitHub (SPEC 8): one node:http server on 127.0.0.1 serving REST and GraphQL under `/api`,
+ * the github.com HTML pages at the root, release uploads and downloads, and the container registry
+ * under `/registry`, all from a `Scenario`. Latency, faults, rate limits and ETags are applied here,
+ * around routes that only map a request to a reply.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { Scenario } from '../scenario.js'
+import { conditional, header, jsonReply, notFoundHtml, notFoundJson, type BaseUrls, type FakeRequest, type Reply } from './exchange.js'
+import { FaultBook, faultReply, type Fault } from './faults.js'
+import { executeGraphql } from './graphql.js'
+import { pageRoute } from './pages.js'
+import { RateBucket } from './rate-limit.js'
+import { registryRoute } from './registry.js'
+import { ReleaseStore, type FakeRelease } from './releases.js'
+import { restAccounts } from './rest.js'
+
+export type { Fault } from './faults.js'
+export type { FakeAsset, FakeRelease } from './releases.js'
+
+export interface FakeGitHubOptions {
+  scenario: Scenario
+  /** Added to every response, in milliseconds. */
+  latencyMs?: number
+  /** Per-hour primary limits; default 5000 each. */
+  rateLimit?: { rest?: number; graphql?: number }
+}
+
+export type RequestKind = 'rest' | 'graphql' | 'page' | 'registry' | 'upload' | 'download'
+
+export interface RequestLogEntry {
+  method: string
+  /** Path with query, as received. */
+  path: string
+  kind: RequestKind
+  status: number
+  userAgent: string | undefined
+  ifNoneMatch?: string
+}
+
+export class FakeGitHub {
+  readonly url: string
+  readonly serverUrl: string
+  readonly apiUrl: string
+  readonly registryUrl: string
+  /** Tests may mutate or replace it between runs (downloads grow, packages vanish). */
+  scenario: Scenario
+  readonly requests: RequestLogEntry[] = []
+
+  private readonly server: Server
+  private readonly latencyMs: number
+  private readonly faults = new FaultBook()
+  private readonly store = new ReleaseStore()
+  private readonly core: RateBucket
+  private readonly graphqlBucket: RateBucket
+
+  private constructor(server: Server, options: FakeGitHubOptions) {
+    const { port } = server.address() as AddressInfo
+    this.server = server
+    this.url = `http://127.0.0.1:${port}`
+    this.serverUrl = this.url
+    this.apiUrl = `${this.url}/api`
+    this.registryUrl = `${this.url}/registry`
+    this.scenario = options.scenario
+    this.latencyMs = options.latencyMs ?? 0
+    this.core = new RateBucket('core', options.rateLimit?.rest ?? 5000)
+    this.graphqlBucket = new RateBucket('graphql', options.rateLimit?.graphql ?? 5000)
+  }
+
+  static async start(options: FakeGitHubOptions): Promise<FakeGitHub> {
+    const server = createServer({ keepAlive: true })
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(0, '127.0.0.1', () => resolve())
+    })
+    const gh = new FakeGitHub(server, options)
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      gh.handle(req, res).catch((error: unknown) => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' })
+        res.end(`fake GitHub failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+      })
+    })
+    return gh
+  }
+
+  /** The repository's releases (newest last), with uploaded asset bytes. */
+  get releases(): FakeRelease[] {
+    return this.store.releases
+  }
+
+  /** Tags of the repository created by releases (and not deleted through the refs API). */
+  get tags(): ReadonlySet<string> {
+    return this.store.tags
+  }
+
+  inject(fault: Fault): void {
+    this.faults.add(fault)
+  }
+
+  clearFaults(): void {
+    this.faults.clear()
+  }
+
+  async stop(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()))
+    this.server.closeAllConnections()
+    await closed
+  }
+
+  private get urls(): BaseUrls {
+    return { url: this.url, apiUrl: this.apiUrl, registryUrl: this.registryUrl }
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = []
+    for await (const chunk of req) chunks.push(chunk as Buffer)
+    const path = req.url ?? '/'
+    const request: FakeRequest = {
+      method: req.method ?? 'GET',
+      path,
+      url: new URL(path, this.url),
+      headers: req.headers,
+      body: Buffer.concat(chunks)
+    }
+    const kind = classify(request.url.pathname)
+    if (this.latencyMs > 0) await sleep(this.latencyMs)
+    const delay = this.faults.takeDelay(path)
+    if (delay > 0) await sleep(delay)
+    const reply = await this.reply(request, kind)
+    const ifNoneMatch = header(request, 'if-none-match')
+    this.requests.push({
+      method: request.method,
+      path,
+      kind,
+      status: reply.status,
+      userAgent: header(request, 'user-agent'),
+      ...(ifNoneMatch === undefined ? {} : { ifNoneMatch })
+    })
+    res.writeHead(reply.status, reply.headers)
+    res.end(request.method === 'HEAD' ? undefined : reply.body)
+  }
+
+  private async reply(request: FakeRequest, kind: RequestKind): Promise<Reply> {
+    const bucket = kind === 'rest' ? this.core : kind === 'graphql' ? this.graphqlBucket : undefined
+    const fault = this.faults.takeStatus(request.path)
+    if (fault) {
+      const reply = faultReply(fault, kind !== 'page' && kind !== 'download')
+      return bucket ? withHeaders(reply, bucket.headers()) : reply
+    }
+    if (!bucket) return conditional(request, this.route(request, kind))
+    if (request.url.pathname === '/api/rate_limit') return this.rateLimitReply()
+    if (bucket.exhausted()) {
+      return withHeaders(
+        jsonReply(403, {
+          message: `API rate limit exceeded for installation. If you reach out to GitHub Support for help, please include the request ID.`,
+          documentation_url: 'https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting',
+          status: '403'
+        }),
+        bucket.headers()
+      )
+    }
+    if (kind === 'graphql') {
+      if (request.method !== 'POST') return withHeaders(notFoundJson(), bucket.headers())
+      if (!/^(bearer|token)\s+\S+/i.test(header(request, 'authorization') ?? '')) {
+        return jsonReply(401, { message: 'This endpoint requires you to be authenticated.', documentation_url: 'https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql', status: '401' })
+      }
+      bucket.consume(1) // one point per query, counted before it runs so `rateLimit` reports it
+      const reply = await executeGraphql(request.body, { scenario: this.scenario, urls: this.urls, rate: bucket.state() })
+      return withHeaders(reply, bucket.headers())
+    }
+    const reply = conditional(request, this.route(request, kind))
+    // A 304 does not count against the primary rate limit (GitHub's documented behaviour).
+    if (reply.status !== 304) bucket.consume(1)
+    return withHeaders(reply, bucket.headers())
+  }
+
+  private route(request: FakeRequest, kind: RequestKind): Reply {
+    const { scenario, urls } = this
+    switch (kind) {
+      case 'rest':
+        return this.store.api(request, scenario, urls) ?? restAccounts(request, scenario, urls) ?? notFoundJson()
+      case 'upload':
+        return this.store.upload(request, scenario, urls) ?? notFoundJson()
+      case 'download':
+        return this.store.storage(request) ?? this.store.browserDownload(request, scenario, urls) ?? notFoundHtml()
+      case 'registry':
+        return registryRoute(request, scenario, urls) ?? jsonReply(404, { errors: [{ code: 'NOT_FOUND', message: 'not found' }] })
+      case 'page':
+        return pageRoute(request, scenario, urls, { layoutChanged: (path) => this.faults.takeLayoutChange(path) })
+      case 'graphql':
+        return notFoundJson() // answered in reply()
+    }
+  }
+
+  private rateLimitReply(): Reply {
+    const resource = (bucket: RateBucket) => bucket.state()
+    const core = resource(this.core)
+    return jsonReply(200, { resources: { core, graphql: resource(this.graphqlBucket) }, rate: core }, this.core.headers())
+  }
+}
+
+function classify(pathname: string): RequestKind {
+  if (pathname === '/api/graphql') return 'graphql'
+  if (pathname === '/api' || pathname.startsWith('/api/')) return 'rest'
+  if (pathname.startsWith('/uploads/')) return 'upload'
+  if (pathname.startsWith('/storage/') || /^\/[^/]+\/[^/]+\/releases\/download\//.test(pathname)) return 'download'
+  if (pathname === '/registry' || pathname.startsWith('/registry/')) return 'registry'
+  return 'page'
+}
+
+function withHeaders(reply: Reply, headers: Record<string, string>): Reply {
+  return { ...reply, headers: { ...reply.headers, ...headers } }
+}
