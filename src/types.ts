@@ -56,7 +56,7 @@ export interface ImageSize {
 
 // ---- parser outputs (src/github/pages/*) ----
 
-export interface ListingEntry extends PackageRef {}
+export type ListingEntry = PackageRef
 
 export interface ListingPage {
   entries: ListingEntry[]

@@ -120,6 +120,16 @@ describe('retries', () => {
     expect(logged('/api/users/acme')).toHaveLength(3)
   })
 
+  it('retries network errors, then throws', async () => {
+    const closed = await FakeGitHub.start({ scenario: scenario() })
+    const url = `${closed.apiUrl}/users/alice`
+    await closed.stop()
+    const { http, waits } = client({ maxRetries: 2, apiUrl: closed.apiUrl })
+    await expect(http.request({ url, kind: 'rest' })).rejects.toThrow()
+    expect(waits).toEqual([10, 20])
+    expect(http.stats().requests.rest).toBe(3)
+  })
+
   it('does not retry a 404', async () => {
     const { http, waits } = client()
     const response = await http.request({ url: `${gh.apiUrl}/users/nobody-here`, kind: 'rest' })

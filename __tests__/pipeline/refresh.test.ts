@@ -424,3 +424,19 @@ describe('refreshStage', () => {
     expect(w.store.getMeta('cycle')).toBe('3')
   })
 })
+
+describe('refreshStage with a stale owner type', () => {
+  it('asks the API when the stored type no longer matches and reads the right listing', async () => {
+    const scenario = sampleScenario()
+    const w = await world(scenario)
+    // Stored as a user, but pixel-forge is an organization: the user-form listing answers 404.
+    w.store.upsertOwner({ login: 'pixel-forge', id: 91_000_004, type: 'User' }, new Date(clock).toISOString())
+    const report = await w.run(['pixel-forge'])
+    expect(report.retired.owners).toEqual([])
+    expect(report.failedOwners).toEqual([])
+    expect(report.refreshed.map((r) => r.name).sort()).toEqual(
+      ownerOf(scenario, 'pixel-forge').packages.map((p) => p.name).sort()
+    )
+    expect(report.refreshed.every((r) => r.ownerType === 'orgs')).toBe(true)
+  })
+})

@@ -295,7 +295,7 @@ describe('Store: schema migrations', () => {
     db.exec(`INSERT INTO packages (pkg, owner, owner_type, type, name, repo, owner_id, first_seen, last_seen)
              VALUES (1, 'acme', 'orgs', 'npm', 'kit', 'web', 42, '2026-01-01T00:00:00Z', '2026-01-01')`)
     db.exec(`INSERT INTO package_days (pkg, day, downloads, d_month, d_week, d_day) VALUES (1, 20454, 99, 30, 7, 1)`)
-    db.exec(`INSERT INTO versions (pkg, id, name, tags, last_seen) VALUES (1, 5, '1.0.0', '["latest"]', 20454)`)
+    db.exec(`INSERT INTO versions (pkg, id, name, tags, last_seen, downloads) VALUES (1, 5, '1.0.0', '["latest"]', 20454, 99)`)
     db.exec(`INSERT INTO version_days (pkg, id, day, downloads) VALUES (1, 5, 20454, 99)`)
     expect(() => db.prepare('SELECT stale FROM packages').all()).toThrow()
     db.close()

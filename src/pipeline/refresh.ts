@@ -43,6 +43,11 @@ export interface RefreshStore {
   retirePackage(ref: PackageRef): void
   getMeta(key: string): string | null | undefined
   setMeta(key: string, value: string): void
+  /**
+   * The lowest `refreshedCycle` of the live packages (null: none). Optional: without it the stage
+   * derives it from `listPackages()`, which also loads every version id.
+   */
+  minRefreshedCycle?(): number | null
 }
 
 export interface RefreshDeps {
@@ -133,9 +138,12 @@ interface StageContext {
 function startCycle(store: RefreshStore): number {
   const storedText = store.getMeta(CYCLE_META_KEY)
   const stored = storedText ? Number(storedText) : null
+  const lowest = store.minRefreshedCycle
+    ? store.minRefreshedCycle()
+    : store.listPackages().reduce<number | null>((min, pkg) => Math.min(min ?? Infinity, pkg.refreshedCycle ?? 0), null)
   const cycle = currentCycle(
     stored !== null && Number.isInteger(stored) && stored > 0 ? stored : null,
-    store.listPackages().map((pkg) => pkg.refreshedCycle ?? 0)
+    lowest === null ? [] : [lowest]
   )
   if (String(cycle) !== storedText) store.setMeta(CYCLE_META_KEY, String(cycle))
   return cycle

@@ -15,7 +15,7 @@ import { Store } from '../store/store.js'
 import { restoreStage } from './restore.js'
 import { saveStage } from './save.js'
 import { gatherOwners } from './owners.js'
-import { planStage } from './plan-stage.js'
+import { planOwners, planOwnersFromStore } from './plan.js'
 import { refreshStage, type RefreshReport } from './refresh.js'
 import { publishStage } from './publish.js'
 import { createActionsCache } from '../store/cache.js'
@@ -94,7 +94,10 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
   const http = new HttpClient({
     userAgent: `${USER_AGENT_PRODUCT} (+${settings.env.serverUrl}/${owner}/${name})`,
     token: settings.token || undefined,
+    apiUrl: settings.env.apiUrl,
     concurrency: settings.concurrency,
+    // Anonymous REST allows 60 requests an hour: keep only a small reserve then.
+    ...(settings.token ? {} : { reserve: { rest: 5, graphql: 0 } }),
     log: (message) => log.debug(message)
   })
   const api = createApi(http, { apiUrl: settings.env.apiUrl, repository: { owner, name } })
@@ -115,7 +118,10 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
     const owners = await timed('owners', () =>
       gatherOwners({ settings, api, store, log, now, signal: budget.signal })
     )
-    const planned = await timed('plan', async () => planStage({ store, now: now(), optOut: owners.optOut }))
+    const planned = await timed('plan', async () =>
+      planOwners({ owners: planOwnersFromStore(store.listOwners(), store.listPackages(), owners.manual), now: now() })
+    )
+    log.info(`refreshing up to ${planned.length} owners`)
     const refresh = await timed('refresh', () =>
       refreshStage(
         {

@@ -123,7 +123,7 @@ async function writeTree(
   author: string
 ): Promise<string> {
   const ref = `refs/backage-tmp/${randomUUID()}`
-  const child = spawn('git', ['fast-import', '--quiet', '--date-format=raw'], {
+  const child = spawn('git', ['fast-import', '--quiet', '--date-format=raw', '--big-file-threshold=1'], {
     cwd: git.cwd,
     env: git.env,
     stdio: ['pipe', 'ignore', 'pipe']

@@ -7,13 +7,14 @@
  * - Versions: names, tags and numbers upserted; sizes set when given and never cleared; tags move
  *   (a tag on a refreshed version leaves every other version of the package); with a complete list,
  *   known versions absent from it are deleted with their history.
- * - Version history is stored only when a version's numbers changed since its last stored row (most
- *   old versions gain no downloads on most days), so it stays small; `versions.last_seen` carries the
- *   day the numbers were last read, which is the version's published date.
+ * - A version's latest numbers live on its `versions` row; its history (`version_days`) gains a row
+ *   only when the numbers changed since the last stored row (old versions gain no downloads on most
+ *   days), so it stays small. `versions.last_seen` is the day the numbers were last read, which is
+ *   the version's published date.
  */
 import type { DownloadWindows, OwnerType, PackageRefresh, StaleMetric, VersionObservation } from '../types.js'
 import { dayNumber, dayString } from './days.js'
-import { int, intOrNull, textOrNull, type Row, type Sql } from './sql.js'
+import { int, intOrNull, textOrNull, type Sql } from './sql.js'
 
 /** A stale marker as stored: the day of the kept number and why the fresh one is missing. */
 export interface StoredStaleMarker {
@@ -56,13 +57,12 @@ export function writePackageRefresh(sql: Sql, refresh: PackageRefresh, cycle: nu
   sql
     .stmt(
       `INSERT INTO owners (login, id, type, first_seen) VALUES (?, ?, ?, ?)
-       ON CONFLICT (login) DO UPDATE SET id = coalesce(owners.id, excluded.id), type = coalesce(owners.type, excluded.type)`
+       ON CONFLICT (login) DO UPDATE SET id = coalesce(owners.id, excluded.id), type = coalesce(owners.type, excluded.type)
+       WHERE owners.id IS NULL OR owners.type IS NULL`
     )
     .run(ref.owner, refresh.ownerId, ownerTypeToAccountType(ref.ownerType), refresh.at)
 
-  const pkg = ensurePackage(sql, refresh)
-  const stored = sql.stmt('SELECT stale FROM packages WHERE pkg = ?').get(pkg)
-  const stale = parseStaleMap(stored ? textOrNull(stored, 'stale') : null)
+  const { pkg, stale } = ensurePackage(sql, refresh)
 
   // ---- package numbers of the day ----
   const previous = sql
@@ -124,18 +124,20 @@ export function writePackageRefresh(sql: Sql, refresh: PackageRefresh, cycle: nu
   writeVersions(sql, pkg, today, refresh.versions, refresh.versionsComplete)
 }
 
-/** The package's row id, inserting the package when it is new. */
-function ensurePackage(sql: Sql, refresh: PackageRefresh): number {
+/** The package's row id and stale markers, inserting the package when it is new. */
+function ensurePackage(sql: Sql, refresh: PackageRefresh): { pkg: number; stale: StoredStaleMap } {
   const { ref } = refresh
-  const found = sql.stmt('SELECT pkg FROM packages WHERE owner = ? AND type = ? AND name = ?').get(ref.owner, ref.type, ref.name)
-  if (found) return int(found, 'pkg')
+  const found = sql
+    .stmt('SELECT pkg, stale FROM packages WHERE owner = ? AND type = ? AND name = ?')
+    .get(ref.owner, ref.type, ref.name)
+  if (found) return { pkg: int(found, 'pkg'), stale: parseStaleMap(textOrNull(found, 'stale')) }
   const inserted = sql
     .stmt(
       `INSERT INTO packages (owner, owner_type, type, name, repo, owner_id, first_seen, last_seen)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
     )
     .run(ref.owner, ref.ownerType, ref.type, ref.name, ref.repo, refresh.ownerId, refresh.at, refresh.day)
-  return Number(inserted.lastInsertRowid)
+  return { pkg: Number(inserted.lastInsertRowid), stale: {} }
 }
 
 /** The metrics this refresh understood; -1 or null = not understood. */
@@ -150,6 +152,13 @@ function freshMetrics(downloads: number | null, windows: DownloadWindows | null)
   }
 }
 
+interface StoredNumbers {
+  downloads: number
+  month: number | null
+  week: number | null
+  day: number | null
+}
+
 function writeVersions(
   sql: Sql,
   pkg: number,
@@ -157,29 +166,48 @@ function writeVersions(
   observations: readonly VersionObservation[],
   complete: boolean
 ): void {
-  const existing = new Map<number, string[]>()
-  for (const row of sql.stmt('SELECT id, tags FROM versions WHERE pkg = ?').all(pkg)) {
-    existing.set(int(row, 'id'), parseTags(textOrNull(row, 'tags')))
+  const existing = new Map<number, { tags: string[]; numbers: StoredNumbers }>()
+  for (const row of sql.stmt('SELECT id, tags, downloads, d_month, d_week, d_day FROM versions WHERE pkg = ?').all(pkg)) {
+    existing.set(int(row, 'id'), {
+      tags: parseTags(textOrNull(row, 'tags')),
+      numbers: {
+        downloads: int(row, 'downloads'),
+        month: intOrNull(row, 'd_month'),
+        week: intOrNull(row, 'd_week'),
+        day: intOrNull(row, 'd_day')
+      }
+    })
   }
   const refreshedIds = new Set(observations.map((version) => version.id))
 
   // Tags move: a tag now on a refreshed version leaves every other version of the package.
   const movedTags = new Set(observations.flatMap((version) => version.tags))
   if (movedTags.size > 0) {
-    for (const [id, tags] of existing) {
+    for (const [id, { tags }] of existing) {
       if (refreshedIds.has(id) || !tags.some((tag) => movedTags.has(tag))) continue
       const kept = tags.filter((tag) => !movedTags.has(tag))
       sql.stmt('UPDATE versions SET tags = ? WHERE pkg = ? AND id = ?').run(serializeTags(kept), pkg, id)
     }
   }
 
+  const known = (value: number | undefined): number | null => (value === undefined || value < 0 ? null : value)
   for (const version of observations) {
+    const previous = existing.get(version.id)?.numbers
+    // Windows come from version pages, which are rarely read: without new ones the last ones stay.
+    const numbers: StoredNumbers = {
+      downloads: version.downloads,
+      month: version.windows ? known(version.windows.month) : (previous?.month ?? null),
+      week: version.windows ? known(version.windows.week) : (previous?.week ?? null),
+      day: version.windows ? known(version.windows.day) : (previous?.day ?? null)
+    }
     sql
       .stmt(
-        `INSERT INTO versions (pkg, id, name, tags, size, sizes, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO versions (pkg, id, name, tags, size, sizes, last_seen, downloads, d_month, d_week, d_day)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (pkg, id) DO UPDATE SET name = excluded.name, tags = excluded.tags,
            size = coalesce(excluded.size, versions.size), sizes = coalesce(excluded.sizes, versions.sizes),
-           last_seen = excluded.last_seen`
+           last_seen = excluded.last_seen, downloads = excluded.downloads, d_month = excluded.d_month,
+           d_week = excluded.d_week, d_day = excluded.d_day`
       )
       .run(
         pkg,
@@ -188,9 +216,22 @@ function writeVersions(
         serializeTags(version.tags),
         version.size ? version.size.size : null,
         version.size ? JSON.stringify(version.size.platforms) : null,
-        today
+        today,
+        numbers.downloads,
+        numbers.month,
+        numbers.week,
+        numbers.day
       )
-    writeVersionDay(sql, pkg, version, today)
+    // History only on change. A same-day re-read replaces that day's row (the upsert) when it exists.
+    if (previous === undefined || !sameNumbers(previous, numbers)) {
+      sql
+        .stmt(
+          `INSERT INTO version_days (pkg, id, day, downloads, d_month, d_week, d_day) VALUES (?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (pkg, id, day) DO UPDATE SET downloads = excluded.downloads, d_month = excluded.d_month,
+             d_week = excluded.d_week, d_day = excluded.d_day`
+        )
+        .run(pkg, version.id, today, numbers.downloads, numbers.month, numbers.week, numbers.day)
+    }
   }
 
   if (complete) {
@@ -202,31 +243,8 @@ function writeVersions(
   }
 }
 
-/** Stores the version's numbers of the day, unless they equal its last stored row of an earlier day. */
-function writeVersionDay(sql: Sql, pkg: number, version: VersionObservation, today: number): void {
-  const last: Row | undefined = sql
-    .stmt('SELECT day, downloads, d_month, d_week, d_day FROM version_days WHERE pkg = ? AND id = ? ORDER BY day DESC LIMIT 1')
-    .get(pkg, version.id)
-  const known = (value: number | undefined): number | null => (value === undefined || value < 0 ? null : value)
-  // Windows come from version pages, which are rarely read: without new ones the last ones stay.
-  const month = version.windows ? known(version.windows.month) : last ? intOrNull(last, 'd_month') : null
-  const week = version.windows ? known(version.windows.week) : last ? intOrNull(last, 'd_week') : null
-  const day = version.windows ? known(version.windows.day) : last ? intOrNull(last, 'd_day') : null
-  if (last !== undefined && int(last, 'day') !== today) {
-    const unchanged =
-      int(last, 'downloads') === version.downloads &&
-      intOrNull(last, 'd_month') === month &&
-      intOrNull(last, 'd_week') === week &&
-      intOrNull(last, 'd_day') === day
-    if (unchanged) return
-  }
-  sql
-    .stmt(
-      `INSERT INTO version_days (pkg, id, day, downloads, d_month, d_week, d_day) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (pkg, id, day) DO UPDATE SET downloads = excluded.downloads, d_month = excluded.d_month,
-         d_week = excluded.d_week, d_day = excluded.d_day`
-    )
-    .run(pkg, version.id, today, version.downloads, month, week, day)
+function sameNumbers(a: StoredNumbers, b: StoredNumbers): boolean {
+  return a.downloads === b.downloads && a.month === b.month && a.week === b.week && a.day === b.day
 }
 
 export function parseTags(value: string | null): string[] {

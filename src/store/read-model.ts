@@ -1,7 +1,8 @@
 /**
  * The read model for rendering: every published package (not retired, owner not retired, at least
  * one observation) with its latest numbers and all its known versions. Two set-based queries joined
- * in memory, so 100,000 packages cost two table scans rather than one query each.
+ * in memory, so 100,000 packages cost two table scans rather than one query each. A version's
+ * latest numbers are kept on its row, so its history is not read here.
  */
 import type { OwnerType, PackageSnapshot, PackageType, StaleMetric, VersionSnapshot } from '../types.js'
 import { dayString } from './days.js'
@@ -53,11 +54,7 @@ export function readSnapshots(sql: Sql): PackageSnapshot[] {
 
   const versionRows = sql
     .stmt(
-      `SELECT v.pkg, v.id, v.name, v.tags, v.size, v.last_seen, vd.downloads, vd.d_month, vd.d_week, vd.d_day
-       FROM versions v
-       LEFT JOIN version_days vd ON vd.pkg = v.pkg AND vd.id = v.id
-         AND vd.day = (SELECT max(day) FROM version_days WHERE pkg = v.pkg AND id = v.id)
-       ORDER BY v.pkg, v.id`
+      'SELECT pkg, id, name, tags, size, last_seen, downloads, d_month, d_week, d_day FROM versions ORDER BY pkg, id'
     )
     .iterate()
   for (const row of versionRows) {

@@ -70,6 +70,11 @@ export const MIGRATIONS: readonly Migration[] = [
         size INTEGER,       -- headline image size, NULL when unknown; never cleared once known
         sizes TEXT,         -- JSON {platform: bytes}, NULL when unknown
         last_seen INTEGER NOT NULL, -- day the version's numbers were last read (its published date)
+        -- The latest numbers (the history is in version_days): read without a history lookup.
+        downloads INTEGER NOT NULL,
+        d_month INTEGER,
+        d_week INTEGER,
+        d_day INTEGER,
         PRIMARY KEY (pkg, id)
       ) WITHOUT ROWID;
 
@@ -84,7 +89,7 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (pkg, day)
       ) WITHOUT ROWID;
 
-      -- One row per version per UTC day on which its numbers changed (see store.ts).
+      -- One row per version per UTC day on which its numbers changed (see package-refresh.ts).
       CREATE TABLE version_days (
         pkg INTEGER NOT NULL,
         id INTEGER NOT NULL,

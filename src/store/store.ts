@@ -54,6 +54,8 @@ export class Store {
     try {
       db.exec('PRAGMA journal_mode = WAL')
       db.exec('PRAGMA synchronous = NORMAL')
+      // A run rewrites the rows of every refreshed package: a 64 MB page cache keeps that in memory.
+      db.exec('PRAGMA cache_size = -65536')
       db.exec('PRAGMA foreign_keys = OFF')
       migrate(db)
     } catch (error) {

@@ -1,0 +1,132 @@
+/**
+ * Database size benchmark (SPEC 9): a synthetic history written through the public Store API, then
+ * the compact file size per package per day and the zstd snapshot ratio. Deterministic (seeded).
+ *
+ * The history imitates real packages: the package total grows most days; the newest version gains
+ * downloads most days and older versions ever more rarely (version history is stored only on change).
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { Store } from '../src/store/store.js'
+import { compressDatabase } from '../src/store/snapshot.js'
+import { dayString } from '../src/store/days.js'
+import type { PackageRefresh, PackageType, VersionObservation } from '../src/types.js'
+
+export interface StoreBenchOptions {
+  packages?: number
+  days?: number
+  versionsPerPackage?: number
+}
+
+export interface StoreBenchResult {
+  packages: number
+  days: number
+  versionsPerPackage: number
+  /** Size of the vacuumed database file divided by packages × days. */
+  bytesPerPackagePerDay: number
+  /** Compressed snapshot bytes / raw (vacuumed) bytes. */
+  snapshotRatio: number
+  rawBytes: number
+  compressedBytes: number
+  /** Wall time of writing the history, and of one `snapshots()` read of everything. */
+  writeSeconds: number
+  snapshotsMs: number
+}
+
+/** Probability that a version gains downloads on a given day, newest version first. */
+const CHANGE_ODDS = [0.9, 0.5, 0.2, 0.1, 0.05]
+const TYPES: PackageType[] = ['container', 'npm', 'maven', 'nuget', 'rubygems']
+
+export async function benchStore(options: StoreBenchOptions = {}): Promise<StoreBenchResult> {
+  const packages = options.packages ?? 10_000
+  const days = options.days ?? 90
+  const versionsPerPackage = options.versionsPerPackage ?? 5
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'backage-bench-store-'))
+  const random = mulberry32(20260301)
+  const firstDay = 20_454 // 2026-01-01
+  const store = Store.open(path.join(dir, 'bench.db'))
+  try {
+    const totals = new Float64Array(packages)
+    const versionTotals = new Float64Array(packages * versionsPerPackage)
+    const started = performance.now()
+    for (let d = 0; d < days; d++) {
+      const day = dayString(firstDay + d)
+      // One transaction per day of refreshes, as a run batches its writes.
+      store.batch(() => {
+        for (let p = 0; p < packages; p++) {
+          const versions: VersionObservation[] = []
+          for (let v = 0; v < versionsPerPackage; v++) {
+            const slot = p * versionsPerPackage + v
+            const age = versionsPerPackage - 1 - v
+            if (random() < (CHANGE_ODDS[age] ?? 0.02)) versionTotals[slot] = (versionTotals[slot] ?? 0) + 1 + Math.floor(random() * 40)
+            versions.push({
+              id: 1_000_000 + slot,
+              name: `${1 + Math.floor(v / 3)}.${v % 3}.0`,
+              tags: v === versionsPerPackage - 1 ? ['latest'] : [],
+              downloads: versionTotals[slot] ?? 0
+            })
+          }
+          const daily = Math.floor(random() * 50)
+          totals[p] = (totals[p] ?? 0) + daily
+          const refresh: PackageRefresh = {
+            ref: {
+              ownerType: p % 3 === 0 ? 'orgs' : 'users',
+              owner: `owner-${Math.floor(p / 20)}`,
+              type: TYPES[p % TYPES.length] ?? 'npm',
+              name: `package-${p}`,
+              repo: p % 4 === 0 ? null : `repo-${Math.floor(p / 5)}`
+            },
+            ownerId: 10_000 + Math.floor(p / 20),
+            day,
+            at: `${day}T12:00:00.000Z`,
+            downloads: totals[p] ?? 0,
+            windows: { day: daily, week: daily * 7, month: daily * 30 },
+            lastPublished: null,
+            versions,
+            versionsComplete: true,
+            versionCount: versionsPerPackage,
+            versionsCursor: 0,
+            problems: []
+          }
+          store.savePackageRefresh(refresh, d + 1)
+        }
+      })
+    }
+    const writeSeconds = (performance.now() - started) / 1000
+
+    const readStarted = performance.now()
+    store.snapshots()
+    const snapshotsMs = performance.now() - readStarted
+
+    const copy = path.join(dir, 'vacuumed.db')
+    const snapshot = await compressDatabase(store, { copyTo: copy })
+    const rawBytes = statSync(copy).size
+    return {
+      packages,
+      days,
+      versionsPerPackage,
+      bytesPerPackagePerDay: rawBytes / (packages * days),
+      snapshotRatio: snapshot.data.byteLength / rawBytes,
+      rawBytes,
+      compressedBytes: snapshot.data.byteLength,
+      writeSeconds,
+      snapshotsMs
+    }
+  } finally {
+    store.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** A small seeded PRNG, so every run measures the same history. */
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
