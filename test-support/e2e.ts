@@ -112,7 +112,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   writeFileSync(summaryFile, '')
   const runnerTemp = options.runnerTemp ?? path.join(scratch, 'runner-temp')
   mkdirSync(runnerTemp, { recursive: true })
-  const inputs: Record<string, string> = { token: 'test-token', ...options.inputs }
+  const inputs: Record<string, string> = { token: 'test-token', 'registry-url': gh.registryUrl, ...options.inputs }
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? scratch,
