@@ -1,6 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
 import * as path from 'node:path'
-import { cliSettings, HELP, parseCli, UsageError } from '../src/cli.js'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import * as os from 'node:os'
+import { cliSettings, HELP, main, parseCli, UsageError } from '../src/cli.js'
+import { FakeGitHub } from '../test-support/fake-github/server.js'
+import { sampleScenario } from '../test-support/sample-scenario.js'
 import { SettingsError } from '../src/settings.js'
 
 describe('parseCli', () => {
@@ -13,6 +17,7 @@ describe('parseCli', () => {
       token: 't0k',
       concurrency: '2',
       maxDuration: '60',
+      registry: 'https://ghcr.io',
       verbose: false
     })
   })
@@ -39,7 +44,7 @@ describe('parseCli', () => {
 })
 
 describe('cliSettings', () => {
-  const options = { owners: ['octo'], out: '/tmp/out', data: '/tmp/data', token: '', concurrency: '4', maxDuration: '60', verbose: false }
+  const options = { owners: ['octo'], out: '/tmp/out', data: '/tmp/data', token: '', concurrency: '4', maxDuration: '60', registry: 'https://ghcr.io', verbose: false }
 
   it('runs the action pipeline in dry run, without discovery or releases', () => {
     const settings = cliSettings(options, {})
@@ -57,5 +62,32 @@ describe('cliSettings', () => {
     expect(() => cliSettings({ ...options, concurrency: '50' }, {})).toThrow(SettingsError)
     expect(() => cliSettings({ ...options, concurrency: '50' }, {})).toThrow(/input "concurrency" is "50": expected a whole number from 1 to 10/)
     expect(() => cliSettings({ ...options, owners: ['not a login!'] }, {})).toThrow(/input "owners": "not a login!" is not a GitHub login/)
+  })
+})
+
+describe('npm start (the CLI pipeline)', () => {
+  it('indexes an owner into a folder, keeping its database for the next run', async () => {
+    const gh = await FakeGitHub.start({ scenario: sampleScenario() })
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'backage-cli-'))
+    try {
+      const env = { GITHUB_SERVER_URL: gh.serverUrl, GITHUB_API_URL: gh.apiUrl }
+      const argv = ['--owner', 'pixel-forge', '--out', path.join(dir, 'out'), '--data', path.join(dir, 'data'), '--registry', gh.registryUrl]
+      expect(await main(argv, env)).toBe(0)
+      const engine = JSON.parse(readFileSync(path.join(dir, 'out', 'pixel-forge', 'engine', 'io.pixelforge.engine.json'), 'utf8')) as Record<string, unknown>
+      const scenarioEngine = gh.scenario.owners.find((o) => o.login === 'pixel-forge')?.packages.find((p) => p.name === 'io.pixelforge.engine')
+      expect(engine.raw_downloads).toBe(scenarioEngine?.total)
+      // no discovery, no releases
+      expect(gh.requests.some((r) => r.path.includes('/releases'))).toBe(false)
+      expect(gh.requests.some((r) => /stargazers|subscribers|forks|followers/.test(r.path))).toBe(false)
+      expect(await main(argv, env)).toBe(0)
+    } finally {
+      await gh.stop()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('exits 2 with the reason on bad arguments', async () => {
+    expect(await main(['--owner', 'x', '--concurrency', '0'], {})).toBe(2)
+    expect(await main([], {})).toBe(2)
   })
 })

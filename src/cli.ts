@@ -21,6 +21,7 @@ options:
   --token TOKEN       a GitHub token (default: $GITHUB_TOKEN; works without one, with lower limits)
   --concurrency N     parallel page requests, 1 to 10 (default: 4)
   --max-duration MIN  minutes before a graceful stop (default: 60)
+  --registry URL      container registry for image sizes (default: https://ghcr.io)
   --verbose           print debug lines
   --help              this text`
 
@@ -33,6 +34,7 @@ export interface CliOptions {
   token: string
   concurrency: string
   maxDuration: string
+  registry: string
   verbose: boolean
 }
 
@@ -51,6 +53,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions | '
         token: { type: 'string' },
         concurrency: { type: 'string' },
         'max-duration': { type: 'string' },
+        registry: { type: 'string' },
         verbose: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' }
       }
@@ -69,6 +72,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions | '
     token: values.token ?? env.GITHUB_TOKEN ?? '',
     concurrency: values.concurrency ?? '4',
     maxDuration: values['max-duration'] ?? '60',
+    registry: values.registry ?? 'https://ghcr.io',
     verbose: values.verbose ?? false
   }
 }
@@ -81,6 +85,7 @@ export function cliSettings(options: CliOptions, env: NodeJS.ProcessEnv): Settin
     [Inputs.Discover]: 'none',
     [Inputs.Concurrency]: options.concurrency,
     [Inputs.MaxDuration]: options.maxDuration,
+    [Inputs.RegistryUrl]: options.registry,
     [Inputs.Release]: 'false',
     [Inputs.DryRun]: 'true',
     [Inputs.OwnersFile]: path.join(options.data, 'no-owners-file'),

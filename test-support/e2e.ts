@@ -49,8 +49,8 @@ export function createSandbox(files: Record<string, string> = {}): Sandbox {
   const origin = path.join(root, 'origin.git')
   git(root, 'init', '--bare', '--quiet', '--initial-branch=main', origin)
   const seed = path.join(root, 'seed')
-  git(root, 'clone', '--quiet', origin, seed)
-  git(seed, 'checkout', '--quiet', '-b', 'main')
+  git(root, 'init', '--quiet', '--initial-branch=main', seed)
+  git(seed, 'remote', 'add', 'origin', origin)
   writeFileSync(path.join(seed, 'README.md'), '# the repository running the action\n')
   for (const [name, content] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(seed, name)), { recursive: true })

@@ -5,6 +5,7 @@
 import { isPackageType } from '../../src/types.js'
 import type { Scenario, ScenarioOwner, ScenarioPackage } from '../scenario.js'
 import { decodeSegment, htmlReply, notFoundHtml, rawSegments, sameLogin, type BaseUrls, type FakeRequest, type Reply } from './exchange.js'
+import { findAccount } from './accounts.js'
 import { renderListingPage, renderPackagePage, renderVersionPage, renderVersionsPage } from './html.js'
 
 export interface PageOptions {
@@ -23,11 +24,11 @@ export function pageRoute(request: FakeRequest, scenario: Scenario, urls: BaseUr
 
   // Owner listings: /orgs/ORG/packages and /USER?tab=packages.
   if (parts.length === 3 && first === 'orgs' && third === 'packages') {
-    const owner = findOwner(scenario, second, 'Organization')
-    return owner ? ok(renderListingPage(owner, pageNumber, urls.url)) : notFoundHtml()
+    const owner = listingOwner(scenario, second)
+    return owner?.type === 'Organization' ? ok(renderListingPage(owner, pageNumber, urls.url)) : notFoundHtml()
   }
   if (parts.length === 1) {
-    const owner = scenario.owners.find((o) => sameLogin(o.login, first))
+    const owner = listingOwner(scenario, first)
     if (!owner) return notFoundHtml()
     if (query.get('tab') === 'packages') {
       return owner.type === 'User' ? ok(renderListingPage(owner, pageNumber, urls.url)) : notFoundHtml()
@@ -69,6 +70,13 @@ function packagePage(request: FakeRequest, owner: ScenarioOwner, pkg: ScenarioPa
 function versionsPage(request: FakeRequest, owner: ScenarioOwner, pkg: ScenarioPackage, page: number): Reply {
   const filter = request.url.searchParams.get('filters[version_type]') === 'tagged' ? 'tagged' : 'all'
   return ok(renderVersionsPage(owner, pkg, page, filter))
+}
+
+/** The owner whose listing is asked for: an account without packages has an empty listing. */
+function listingOwner(scenario: Scenario, login: string): ScenarioOwner | undefined {
+  const account = findAccount(scenario, login)
+  if (!account) return undefined
+  return account.owner ?? { login: account.login, id: account.id, type: account.type, packages: [] }
 }
 
 function findOwner(scenario: Scenario, login: string, type: ScenarioOwner['type']): ScenarioOwner | undefined {
