@@ -16,6 +16,11 @@ export function isPackageType(value: string): value is PackageType {
 /** A UTC calendar day, `YYYY-MM-DD`. */
 export type Day = string
 
+/** The UTC day of an instant. */
+export function utcDay(date: Date): Day {
+  return date.toISOString().slice(0, 10)
+}
+
 /** Identity of a package. `name` is the name as GitHub shows it (a `/` stays a `/`); urls.ts encodes it. */
 export interface PackageRef {
   ownerType: OwnerType

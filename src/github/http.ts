@@ -5,6 +5,7 @@
  * failure that outlived its retries.
  */
 import type { Http, HttpRequest, HttpResponse, RequestKind } from '../ports.js'
+import { Slots } from '../concurrency.js'
 
 export type BudgetResource = RequestKind
 
@@ -79,43 +80,6 @@ const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504])
 const ETAG_CACHE_BYTES = 32 * 1024 * 1024
 const ETAG_MAX_ENTRY_BYTES = 2 * 1024 * 1024
 const SECONDARY_LIMIT_MIN_WAIT_MS = 60_000
-
-/** A counting semaphore whose waiters can give up through an AbortSignal. */
-class Slots {
-  private free: number
-  private readonly waiting: (() => void)[] = []
-
-  constructor(size: number) {
-    this.free = size
-  }
-
-  async acquire(signal?: AbortSignal): Promise<void> {
-    signal?.throwIfAborted()
-    if (this.free > 0) {
-      this.free--
-      return
-    }
-    await new Promise<void>((resolve, reject) => {
-      const grant = (): void => {
-        signal?.removeEventListener('abort', onAbort)
-        resolve()
-      }
-      const onAbort = (): void => {
-        const index = this.waiting.indexOf(grant)
-        if (index >= 0) this.waiting.splice(index, 1)
-        reject(signal?.reason)
-      }
-      this.waiting.push(grant)
-      signal?.addEventListener('abort', onAbort, { once: true })
-    })
-  }
-
-  release(): void {
-    const next = this.waiting.shift()
-    if (next) next()
-    else this.free++
-  }
-}
 
 /** Real waiting, interrupted by the signal with its reason (as fetch does). */
 export const abortableSleep: Sleep = (ms, signal) =>

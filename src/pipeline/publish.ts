@@ -8,6 +8,7 @@ import * as path from 'node:path'
 import type { Settings } from '../settings.js'
 import type { Log } from '../log.js'
 import type { Store } from '../store/store.js'
+import { utcDay } from '../types.js'
 import { renderIndex } from '../render/index-tree.js'
 import { DEFAULT_README_TEMPLATE } from '../render/readme.js'
 import { publishIndex } from '../publish/git.js'
@@ -36,7 +37,7 @@ export function readmeTemplate(workspace: string): string {
 export async function publishStage(deps: PublishDeps): Promise<PublishResult> {
   const { settings, store, log } = deps
   const files = renderIndex(store.snapshots(), {
-    date: deps.now.toISOString().slice(0, 10),
+    date: utcDay(deps.now),
     readmeTemplate: readmeTemplate(settings.env.workspace),
     placeholders: {
       owner: settings.env.repository.owner,

@@ -9,6 +9,7 @@
 import type { Http, ImageSizer } from '../ports.js'
 import {
   NotUnderstood,
+  utcDay,
   type PackageRef,
   type PackageRefresh,
   type VersionObservation,
@@ -87,7 +88,7 @@ export async function refreshPackage(
     refresh: {
       ref,
       ownerId,
-      day: at.toISOString().slice(0, 10),
+      day: utcDay(at),
       at: at.toISOString(),
       downloads: page ? page.total : null,
       // A chart without bars is unknown, not zero: keep the previous windows.

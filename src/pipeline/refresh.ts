@@ -8,7 +8,7 @@ import type { Http, ImageSizer, OwnerInfo } from '../ports.js'
 import type { OwnerType, PackageRef, PackageRefresh } from '../types.js'
 import { isOptedOut, isOwnerOptedOut, type OptOutRule } from './owner-files.js'
 import { backoffUntil, currentCycle, orderPackagesForCycle, type PlannedOwner } from './plan.js'
-import { createLimit, type Limit } from './limit.js'
+import { Slots } from '../concurrency.js'
 import { readListing, type ListingRead } from './read-listing.js'
 import { isStopError, refreshPackage, type PackageRefreshContext } from './refresh-package.js'
 import { PageStatusError } from './page-fetch.js'
@@ -106,7 +106,7 @@ export async function refreshStage(deps: RefreshDeps, owners: PlannedOwner[]): P
     report,
     cycle,
     stop,
-    packageLimit: createLimit(deps.concurrency),
+    packageSlots: new Slots(Math.max(1, deps.concurrency)),
     ownerRows: new Map(deps.store.listOwners().map((row) => [row.login.toLowerCase(), row]))
   }
 
@@ -130,7 +130,7 @@ interface StageContext {
   report: RefreshReport
   cycle: number
   stop: AbortController
-  packageLimit: Limit
+  packageSlots: Slots
   ownerRows: Map<string, RefreshOwnerRow>
 }
 
@@ -251,7 +251,7 @@ async function refreshOwnerPackages(stage: StageContext, login: string, owner: L
 
   await Promise.all(
     orderPackagesForCycle(tasks, stage.cycle).map((task) =>
-      stage.packageLimit(async () => {
+      stage.packageSlots.run(async () => {
         if (stage.stop.signal.aborted) {
           unfinished++
           return

@@ -2,7 +2,7 @@
  * UTC days as the database stores them: whole days since 1970-01-01 (2-3 bytes in SQLite, against
  * 10 for `YYYY-MM-DD`), which matters in tables with a row per package or version per day.
  */
-import type { Day } from '../types.js'
+import { utcDay, type Day } from '../types.js'
 
 const MS_PER_DAY = 86_400_000
 const DAY_FORMAT = /^\d{4}-\d{2}-\d{2}$/
@@ -14,5 +14,5 @@ export function dayNumber(day: Day): number {
 }
 
 export function dayString(dayNumber: number): Day {
-  return new Date(dayNumber * MS_PER_DAY).toISOString().slice(0, 10)
+  return utcDay(new Date(dayNumber * MS_PER_DAY))
 }
