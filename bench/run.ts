@@ -36,7 +36,7 @@ line(
 
 for (const count of quick ? [1_000] : [10_000, 100_000]) {
   const r = await benchRender(count)
-  line(`render + commit: ${count.toLocaleString('en-US')} packages`, `render ${(r.renderMs / 1000).toFixed(1)} s, commit ${(r.commitMs / 1000).toFixed(1)} s, ${r.files} files, peak RSS ${r.peakRssMb.toFixed(0)} MB`)
+  line(`render + commit: ${count.toLocaleString('en-US')} packages`, `render alone ${(r.renderMs / 1000).toFixed(1)} s, render+commit (streamed) ${(r.commitMs / 1000).toFixed(1)} s, ${r.files} files, peak RSS ${r.peakRssMb.toFixed(0)} MB`)
 }
 
 const store = await benchStore()

@@ -167,6 +167,44 @@ describe('publishIndex', () => {
     expect(git(origin, 'ls-tree', '--name-only', 'index', 'acme/')).toBe('acme/tools\nacme/xacc%2Falpine')
   })
 
+  it('streams the files from a generator, reusing the blobs the remote already has', async () => {
+    let made = 0
+    function* generate(content: string): Generator<[string, string]> {
+      for (let i = 0; i < 500; i++) {
+        made++
+        yield [`owner-${i % 7}/repo-${i}/package.json`, `${content} ${i}\n`]
+      }
+      yield ['.nojekyll', '']
+    }
+    const lines: string[] = []
+    const first = await publishIndex(options({}, { files: generate('v1'), log: (l) => lines.push(l) }))
+    expect(first.changed).toBe(true)
+    expect(made).toBe(500)
+    const files = branchFiles()
+    expect(Object.keys(files)).toHaveLength(501)
+    expect(files['owner-3/repo-10/package.json']).toBe('v1 10')
+    expect(lines).toContain('wrote 501 files (0 unchanged)')
+    // The same content from a Map makes the same tree; from a generator again, nothing changes.
+    const fromMap = new Map(generate('v1'))
+    const again = await publishIndex(options({}, { files: fromMap, log: (l) => lines.push(l) }))
+    expect(again).toEqual({ commit: first.commit, changed: false })
+    expect(lines).toContain('wrote 501 files (501 unchanged)')
+    const third = await publishIndex(options({}, { files: generate('v1') }))
+    expect(third).toEqual({ commit: first.commit, changed: false })
+  })
+
+  it('fails without committing anything when the files cannot be made', async () => {
+    const first = await publishIndex(options({ 'a.json': '1\n' }))
+    function* failing(): Generator<[string, string]> {
+      yield ['a.json', '2\n']
+      throw new Error('render failed')
+    }
+    await expect(publishIndex(options({}, { files: failing() }))).rejects.toThrow('render failed')
+    expect(git(origin, 'rev-parse', 'index')).toBe(first.commit)
+    expect(branchFiles()).toEqual({ 'a.json': '1' })
+    expect(git(workspace, 'for-each-ref', 'refs/backage-tmp/')).toBe('')
+  })
+
   it('retries once when another clone moved the branch under squash', async () => {
     await publishIndex(options({ 'a.json': '1\n' }))
     raceOnce('orphan', 'intruder.txt')

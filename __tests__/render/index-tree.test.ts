@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
+import { createHash } from 'node:crypto'
+import { syntheticSnapshots } from '../../bench/render.js'
 import { fitToBudget } from '../../src/render/budget.js'
-import { renderIndex } from '../../src/render/index-tree.js'
+import { renderIndex, renderIndexFiles } from '../../src/render/index-tree.js'
 import { renderJson } from '../../src/render/json.js'
 import { packageObject, type PackageObject } from '../../src/render/package-object.js'
 import { DEFAULT_README_TEMPLATE } from '../../src/render/readme.js'
@@ -137,5 +139,52 @@ describe('size budget', () => {
     const b = JSON.parse(files.get('acme/tools/b.json') ?? 'null') as PackageObject
     expect(b.version.length).toBeLessThan(60)
     expect(b.version.some((v) => v.latest) && b.version.some((v) => v.newest)).toBe(true)
+  })
+})
+
+describe('renderIndexFiles', () => {
+  /** sha256 of every (path, content), sorted by path. */
+  const digest = (files: Iterable<readonly [string, string]>): string => {
+    const hash = createHash('sha256')
+    const sorted = [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    for (const [path, content] of sorted) hash.update(`${path}\0${content}\0`)
+    return hash.digest('hex')
+  }
+
+  it('yields every file of renderIndex once, owner by owner, the root files last', () => {
+    const yielded = [...renderIndexFiles(world, options)]
+    const paths = yielded.map(([path]) => path)
+    expect(new Set(paths).size).toBe(paths.length)
+    expect(new Map(yielded)).toEqual(renderIndex(world, options))
+    const ownerOf = (path: string): string => (path.includes('/') ? (path.split('/')[0] ?? '') : '')
+    expect([...new Set(paths.map(ownerOf))]).toEqual(['acme', 'zeta', ''])
+    expect(paths.slice(-4)).toEqual(['.json', '.xml', 'README.md', '.nojekyll'])
+  })
+
+  it('renders the same bytes as the in-memory renderer it replaced', () => {
+    // Digests taken with the renderer before streaming (one Map of every file), on an input out of
+    // order with many owners, ties, a shared path and repo-less packages; and with a small size
+    // limit so aggregates are trimmed.
+    const input = [...syntheticSnapshots(600).reverse(), ...world]
+    const full = [...renderIndexFiles(input, options)]
+    expect(full).toHaveLength(1706)
+    expect(digest(full)).toBe('a6d103b90a9944025cec193eaba27d3145790778a208a4038225609b161a80a8')
+    const trimmed = [...renderIndexFiles(input, { ...options, sizeLimit: 20_000 })]
+    expect(trimmed).toHaveLength(1706)
+    expect(digest(trimmed)).toBe('f9ef05a718bdbd5d74a4ae52c559b008eaa0fc64f7b69a1d7e54a5c57a78f126')
+  })
+
+  it('renders an owner only when its files are asked for', () => {
+    const broken = snapshot({ owner: 'zzz', name: 'broken' })
+    Object.defineProperty(broken, 'versions', {
+      get: () => {
+        throw new Error('zzz rendered')
+      }
+    })
+    const files = renderIndexFiles([...world, broken], options)
+    const first = files.next()
+    expect(first.done).toBe(false)
+    expect(first.value?.[0]).toMatch(/^acme\//)
+    expect(() => [...files]).toThrow('zzz rendered')
   })
 })

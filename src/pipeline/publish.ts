@@ -1,15 +1,17 @@
 /**
  * The publish stage: the store's read model → the files of the index branch (render/), then either
  * a dry-run folder (written atomically: a sibling folder renamed into place) or a commit pushed to
- * `index-branch` without touching the workspace checkout (publish/git.ts).
+ * `index-branch` without touching the workspace checkout (publish/git.ts). The files are streamed:
+ * each is rendered when the writer asks for it, so the whole index is never in memory at once.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import * as path from 'node:path'
+import { execFileSync } from 'node:child_process'
 import type { Settings } from '../settings.js'
 import type { Log } from '../log.js'
 import type { Store } from '../store/store.js'
 import { utcDay } from '../types.js'
-import { renderIndex } from '../render/index-tree.js'
+import { renderIndexFiles } from '../render/index-tree.js'
 import { DEFAULT_README_TEMPLATE } from '../render/readme.js'
 import { publishIndex } from '../publish/git.js'
 
@@ -36,20 +38,24 @@ export function readmeTemplate(workspace: string): string {
 
 export async function publishStage(deps: PublishDeps): Promise<PublishResult> {
   const { settings, store, log } = deps
-  const files = renderIndex(store.snapshots(), {
-    date: utcDay(deps.now),
-    readmeTemplate: readmeTemplate(settings.env.workspace),
-    placeholders: {
-      owner: settings.env.repository.owner,
-      repo: settings.env.repository.name,
-      branch: settings.indexBranch
-    }
-  })
-  log.info(`rendered ${files.size} index files`)
+  const rendered = { count: 0 }
+  const files = counting(
+    renderIndexFiles(store.snapshots(), {
+      date: utcDay(deps.now),
+      readmeTemplate: readmeTemplate(settings.env.workspace),
+      placeholders: {
+        owner: settings.env.repository.owner,
+        repo: settings.env.repository.name,
+        branch: settings.indexBranch
+      }
+    }),
+    rendered
+  )
 
   if (settings.dryRun || deps.indexDir !== undefined) {
     const indexDir = deps.indexDir ?? path.join(settings.env.runnerTemp, 'backage-index')
     writeFolderAtomically(indexDir, files)
+    log.info(`rendered ${rendered.count} index files`)
     log.info(`dry run: index written to ${indexDir}`)
     return { commit: '', changed: true, indexDir }
   }
@@ -66,12 +72,21 @@ export async function publishStage(deps: PublishDeps): Promise<PublishResult> {
     auth: settings.token ? { token: settings.token } : undefined,
     log: (line) => log.debug(line)
   })
+  log.info(`rendered ${rendered.count} index files`)
   log.info(
     result.changed
       ? `pushed ${settings.indexBranch} at ${result.commit}`
       : `${settings.indexBranch} unchanged at ${result.commit}`
   )
   return { ...result, indexDir: null }
+}
+
+/** Passes `items` through one by one, counting them in `tally.count` as they go. */
+function* counting<T>(items: Iterable<T>, tally: { count: number }): Generator<T> {
+  for (const item of items) {
+    tally.count++
+    yield item
+  }
 }
 
 /**
@@ -83,18 +98,34 @@ function gitTarget(settings: Settings): { workspace: string; gitDir: string | nu
   if (existsSync(path.join(workspace, '.git'))) return { workspace, gitDir: null, remote: 'origin' }
   const scratch = path.join(runnerTemp, 'backage-git')
   mkdirSync(scratch, { recursive: true })
+  // Only objects and a short-lived ref are written there; re-running init on it is harmless.
+  execFileSync('git', ['init', '--quiet', '--bare', scratch], { stdio: 'ignore' })
   return { workspace, gitDir: scratch, remote: `${serverUrl}/${repository.owner}/${repository.name}.git` }
 }
 
-/** Writes every file into a fresh sibling folder, then swaps it in, so readers never see half an index. */
-export function writeFolderAtomically(target: string, files: Map<string, string | Uint8Array>): void {
+/**
+ * Writes every file into a fresh sibling folder, then swaps it in, so readers never see half an
+ * index. `files` is read once, one file at a time (a Map or a generator); if it throws, the
+ * staging folder is removed and the target is left as it was.
+ */
+export function writeFolderAtomically(target: string, files: Iterable<readonly [string, string | Uint8Array]>): void {
   const parent = path.dirname(target)
   mkdirSync(parent, { recursive: true })
   const staging = mkdtempSync(path.join(parent, `.${path.basename(target)}-`))
-  for (const [name, content] of files) {
-    const file = path.join(staging, name)
-    mkdirSync(path.dirname(file), { recursive: true })
-    writeFileSync(file, content)
+  try {
+    const made = new Set<string>()
+    for (const [name, content] of files) {
+      const file = path.join(staging, name)
+      const dir = path.dirname(file)
+      if (!made.has(dir)) {
+        mkdirSync(dir, { recursive: true })
+        made.add(dir)
+      }
+      writeFileSync(file, content)
+    }
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true })
+    throw error
   }
   const old = existsSync(target) ? `${staging}-old` : null
   if (old) renameSync(target, old)

@@ -4,6 +4,9 @@
  * one pack, fine for 100,000s of files) into a throwaway ref, the commit is made with
  * `git commit-tree`, and it is pushed straight to `refs/heads/BRANCH` of the remote.
  *
+ * The files come as an iterable (a Map, or a generator such as `renderIndexFiles`) and are streamed
+ * into fast-import one by one with backpressure, so no more than a few MB of content is held at once.
+ *
  * The remote branch is fetched first (depth 1): blobs the remote already has are referenced by id
  * instead of being written again, push negotiation leaves them out, and an unchanged tree pushes
  * nothing at all. A push that loses a race with another run is retried once after a new fetch.
@@ -20,8 +23,12 @@ export interface PublishIndexOptions {
   branch: string
   /** `squash`: one orphan commit, force-pushed (with a lease); `keep`: one new commit per run. */
   history: 'squash' | 'keep'
-  /** Path (relative, `/`-separated) → content: every file of the branch. */
-  files: Map<string, string | Uint8Array>
+  /**
+   * Every file of the branch as (path, content) pairs, path relative and `/`-separated: a Map, or
+   * a generator that makes each file as it is asked for. Read once, in order; a later pair for the
+   * same path replaces an earlier one.
+   */
+  files: Iterable<readonly [string, string | Uint8Array]>
   message: string
   author: { name: string; email: string }
   /** For an https remote: sent as an `http.extraheader`, never in the URL, arguments shown or logs. */
@@ -114,14 +121,24 @@ function quotePath(path: string): string {
   return `"${path.replace(/[\\"]/g, (c) => `\\${c}`).replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')}"`
 }
 
-/** Writes the files as one tree with `git fast-import` and returns the tree id. */
+/** How many files `writeTree` wrote, and how many of them the remote branch already had. */
+interface TreeWritten {
+  tree: string
+  files: number
+  unchanged: number
+}
+
+/**
+ * Writes the files as one tree with `git fast-import` and returns the tree id. Each file is turned
+ * into bytes, hashed and written before the next is asked for; writes wait for 'drain'.
+ */
 async function writeTree(
   git: Git,
-  files: Map<string, string | Uint8Array>,
+  files: Iterable<readonly [string, string | Uint8Array]>,
   existing: Map<string, string>,
   objectFormat: string,
   author: string
-): Promise<string> {
+): Promise<TreeWritten> {
   const ref = `refs/backage-tmp/${randomUUID()}`
   const child = spawn('git', ['fast-import', '--quiet', '--date-format=raw', '--big-file-threshold=1'], {
     cwd: git.cwd,
@@ -150,28 +167,40 @@ async function writeTree(
     if (pendingBytes >= 1 << 22) await flush()
   }
 
-  const message = Buffer.from('index tree\n')
-  const now = Math.floor(Date.now() / 1000)
-  await push(Buffer.from(`commit ${ref}\ncommitter ${author} ${now} +0000\ndata ${message.length}\n`))
-  await push(message)
-  for (const [path, content] of files) {
-    const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content)
-    const id = existing.get(path)
-    if (id !== undefined && id === blobId(data, objectFormat)) {
-      await push(Buffer.from(`M 100644 ${id} ${quotePath(path)}\n`))
-    } else {
-      await push(Buffer.from(`M 100644 inline ${quotePath(path)}\ndata ${data.length}\n`))
-      await push(data)
-      await push(Buffer.from('\n'))
+  let count = 0
+  let unchanged = 0
+  try {
+    const message = Buffer.from('index tree\n')
+    const now = Math.floor(Date.now() / 1000)
+    await push(Buffer.from(`commit ${ref}\ncommitter ${author} ${now} +0000\ndata ${message.length}\n`))
+    await push(message)
+    for (const [path, content] of files) {
+      const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content)
+      const id = existing.get(path)
+      count++
+      if (id !== undefined && id === blobId(data, objectFormat)) {
+        unchanged++
+        await push(Buffer.from(`M 100644 ${id} ${quotePath(path)}\n`))
+      } else {
+        await push(Buffer.from(`M 100644 inline ${quotePath(path)}\ndata ${data.length}\n`))
+        await push(data)
+        await push(Buffer.from('\n'))
+      }
+      if (writeError) break
     }
-    if (writeError) break
+    await flush()
+  } catch (error) {
+    // The files could not be made (a generator threw): stop fast-import before it commits anything.
+    child.kill()
+    await exited
+    await git.tryRun(['update-ref', '-d', ref])
+    throw error
   }
-  await flush()
   child.stdin.end()
   const [code] = await exited
   try {
     if (code !== 0 || writeError) throw new GitCommandError('git fast-import', stderr || String(writeError))
-    return (await git.run(['rev-parse', `${ref}^{tree}`])).trim()
+    return { tree: (await git.run(['rev-parse', `${ref}^{tree}`])).trim(), files: count, unchanged }
   } finally {
     await git.tryRun(['update-ref', '-d', ref])
   }
@@ -221,8 +250,10 @@ export async function publishIndex(options: PublishIndexOptions): Promise<Publis
   log(`fetching ${branch} from ${git.redact(remote)}`)
   let tip = await fetchTip(git, remote, branch, hidden)
   const existing = tip ? await listBlobs(git, tip) : new Map<string, string>()
-  log(`writing ${options.files.size} files (${existing.size} on the remote branch)`)
-  const tree = await writeTree(git, options.files, existing, objectFormat, identity(options.author))
+  log(`writing the files (${existing.size} on the remote branch)`)
+  const written = await writeTree(git, options.files, existing, objectFormat, identity(options.author))
+  log(`wrote ${written.files} files (${written.unchanged} unchanged)`)
+  const tree = written.tree
 
   const treeOf = async (commit: string): Promise<string> => (await git.run(['rev-parse', `${commit}^{tree}`])).trim()
   for (let attempt = 1; ; attempt++) {

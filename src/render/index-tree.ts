@@ -1,5 +1,6 @@
 /**
- * Every file of the index branch (SPEC 6.1) from the store's snapshots. Pure: path → content.
+ * Every file of the index branch (SPEC 6.1) from the store's snapshots. Pure: path → content,
+ * produced owner by owner (`renderIndexFiles`) so an index of any size streams to git or disk.
  * Each package is serialised once (JSON and XML) and the pieces are reused by its package, repo
  * and owner files, which keeps 100,000 packages cheap.
  */
@@ -32,6 +33,9 @@ export interface IndexCounts {
   raw_packages: number
   date: string
 }
+
+/** One file of the index: path (relative, `/`-separated) and content. */
+export type IndexFile = [path: string, content: string]
 
 interface Rendered {
   object: PackageObject
@@ -68,60 +72,80 @@ function overLimit(twin: RenderedTwin, limit: number): boolean {
   return big(twin.json) || big(twin.xml)
 }
 
-/** Adds an aggregate (a root array of packages), trimmed to the size budget when needed. */
-function addAggregate(files: Map<string, string>, base: string, members: readonly Rendered[], limit: number): void {
+/** An aggregate (a root array of packages) as its `.json` and `.xml` files, trimmed to the size budget when needed. */
+function* aggregateFiles(base: string, members: readonly Rendered[], limit: number): Generator<IndexFile> {
   let twin: RenderedTwin = {
     json: renderJsonArrayOf(members.map((m) => m.json)),
     xml: renderXmlArrayOf(members.map((m) => m.xml))
   }
   if (overLimit(twin, limit)) twin = fitToBudget(members.map((m) => m.object), renderTwinArray, limit)
-  files.set(`${base}.json`, twin.json)
-  files.set(`${base}.xml`, twin.xml)
+  yield [`${base}.json`, twin.json]
+  yield [`${base}.xml`, twin.xml]
 }
 
-/** Renders every file of the index branch: path (relative, `/`-separated) → content. */
-export function renderIndex(snapshots: readonly PackageSnapshot[], options: RenderIndexOptions): Map<string, string> {
-  const limit = options.sizeLimit ?? FILE_SIZE_LIMIT
+/**
+ * One owner's files: its package files, then its owner file, then its repo files. Ranks are within
+ * the owner and within the owner's repos, so one owner's snapshots are all that is needed.
+ * Returns the number of repo folders of the owner.
+ */
+function* ownerFiles(snapshots: readonly PackageSnapshot[], limit: number): Generator<IndexFile, number> {
   const rendered: Rendered[] = packageObjects(snapshots)
     .sort(compareObjects)
     .map((object) => ({ object, json: JSON.stringify(object), xml: xmlMembers(object) }))
-
-  const files = new Map<string, string>()
-  const byOwner = new Map<string, Rendered[]>()
   const byRepo = new Map<string, Rendered[]>()
+  const written = new Set<string>()
   for (const item of rendered) {
-    const { owner, repo } = item.object
-    const ownerItems = byOwner.get(owner) ?? []
-    ownerItems.push(item)
-    byOwner.set(owner, ownerItems)
-    const repoPath = `${owner}/${repo}`
-    const repoItems = byRepo.get(repoPath) ?? []
-    repoItems.push(item)
-    byRepo.set(repoPath, repoItems)
+    const repoPath = `${item.object.owner}/${item.object.repo}`
+    const repoItems = byRepo.get(repoPath)
+    if (repoItems) repoItems.push(item)
+    else byRepo.set(repoPath, [item])
 
     const path = `${repoPath}/${item.object.package}`
     // Two types of one package name in one repo share the path: the first in order keeps it.
-    if (files.has(`${path}.json`)) continue
+    if (written.has(path)) continue
+    written.add(path)
     let twin: RenderedTwin = { json: `${item.json}\n`, xml: renderXmlDocumentOf(item.xml) }
     if (overLimit(twin, limit)) twin = fitToBudget([item.object], renderTwinSingle, limit)
-    files.set(`${path}.json`, twin.json)
-    files.set(`${path}.xml`, twin.xml)
+    yield [`${path}.json`, twin.json]
+    yield [`${path}.xml`, twin.xml]
   }
-  for (const [owner, items] of byOwner) addAggregate(files, `${owner}/`, items, limit)
-  for (const [repoPath, items] of byRepo) addAggregate(files, `${repoPath}/`, items, limit)
+  const owner = rendered[0]?.object.owner
+  if (owner !== undefined) yield* aggregateFiles(`${owner}/`, rendered, limit)
+  for (const [repoPath, items] of byRepo) yield* aggregateFiles(`${repoPath}/`, items, limit)
+  return byRepo.size
+}
+
+/**
+ * Every file of the index branch, one at a time: path (relative, `/`-separated) and content.
+ * Owners come in order, each rendered on its own and then let go, so memory holds one owner's
+ * files at most, whatever the size of the index; the root files and the README come last.
+ * Each path is yielded once.
+ */
+export function* renderIndexFiles(snapshots: readonly PackageSnapshot[], options: RenderIndexOptions): Generator<IndexFile> {
+  const limit = options.sizeLimit ?? FILE_SIZE_LIMIT
+  const byOwner = new Map<string, PackageSnapshot[]>()
+  for (const snapshot of snapshots) {
+    const group = byOwner.get(snapshot.owner)
+    if (group) group.push(snapshot)
+    else byOwner.set(snapshot.owner, [snapshot])
+  }
+  let repos = 0
+  for (const owner of [...byOwner.keys()].sort(compareStrings)) {
+    repos += yield* ownerFiles(byOwner.get(owner) ?? [], limit)
+  }
 
   const counts: IndexCounts = {
     owners: formatCount(byOwner.size),
-    repos: formatCount(byRepo.size),
-    packages: formatCount(rendered.length),
+    repos: formatCount(repos),
+    packages: formatCount(snapshots.length),
     raw_owners: byOwner.size,
-    raw_repos: byRepo.size,
-    raw_packages: rendered.length,
+    raw_repos: repos,
+    raw_packages: snapshots.length,
     date: options.date
   }
-  files.set('.json', renderJson(counts))
-  files.set('.xml', renderXml(counts))
-  files.set(
+  yield ['.json', renderJson(counts)]
+  yield ['.xml', renderXml(counts)]
+  yield [
     'README.md',
     renderReadme(options.readmeTemplate, {
       ...options.placeholders,
@@ -133,7 +157,14 @@ export function renderIndex(snapshots: readonly PackageSnapshot[], options: Rend
       rawPackages: counts.raw_packages,
       date: options.date
     })
-  )
-  files.set('.nojekyll', '')
-  return files
+  ]
+  yield ['.nojekyll', '']
+}
+
+/**
+ * Every file of the index branch in memory: path → content. Fine for tests and small indexes;
+ * publishing streams `renderIndexFiles` instead (100,000 packages make 1.5 GB of text).
+ */
+export function renderIndex(snapshots: readonly PackageSnapshot[], options: RenderIndexOptions): Map<string, string> {
+  return new Map(renderIndexFiles(snapshots, options))
 }
