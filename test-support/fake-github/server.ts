@@ -1,7 +1,8 @@
 /**
  * The fake GitHub (SPEC 8): one node:http server on 127.0.0.1 serving REST and GraphQL under `/api`,
  * the github.com HTML pages at the root, release uploads and downloads, and the container registry
- * under `/registry`, all from a `Scenario`. Latency, faults, rate limits and ETags are applied here,
+ * under `/registry`, and the scenario repository over git's smart HTTP (`git-http.ts`), all from a
+ * `Scenario`. Latency, faults, rate limits and ETags are applied here,
  * around routes that only map a request to a reply.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
@@ -10,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { Scenario } from '../scenario.js'
 import { conditional, header, jsonReply, notFoundHtml, notFoundJson, type BaseUrls, type FakeRequest, type Reply } from './exchange.js'
 import { FaultBook, faultReply, type Fault } from './faults.js'
+import { GitHttpRemote, isGitPath } from './git-http.js'
 import { executeGraphql } from './graphql.js'
 import { pageRoute } from './pages.js'
 import { RateBucket } from './rate-limit.js'
@@ -28,7 +30,7 @@ export interface FakeGitHubOptions {
   rateLimit?: { rest?: number; graphql?: number }
 }
 
-export type RequestKind = 'rest' | 'graphql' | 'page' | 'registry' | 'upload' | 'download'
+export type RequestKind = 'rest' | 'graphql' | 'page' | 'registry' | 'upload' | 'download' | 'git'
 
 export interface RequestLogEntry {
   method: string
@@ -53,6 +55,7 @@ export class FakeGitHub {
   private readonly latencyMs: number
   private readonly faults = new FaultBook()
   private readonly store = new ReleaseStore()
+  private readonly git = new GitHttpRemote()
   private readonly core: RateBucket
   private readonly graphqlBucket: RateBucket
 
@@ -95,6 +98,14 @@ export class FakeGitHub {
     return this.store.tags
   }
 
+  /**
+   * The bare repository behind `${serverUrl}/{owner}/{repo}.git` for `scenario.repository` (made,
+   * empty, on first use), for reading what was pushed with plain git.
+   */
+  get gitRepository(): string {
+    return this.git.repository(this.scenario.repository)
+  }
+
   inject(fault: Fault): void {
     this.faults.add(fault)
   }
@@ -107,6 +118,7 @@ export class FakeGitHub {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()))
     this.server.closeAllConnections()
     await closed
+    this.git.dispose()
   }
 
   private get urls(): BaseUrls {
@@ -128,6 +140,11 @@ export class FakeGitHub {
     if (this.latencyMs > 0) await sleep(this.latencyMs)
     const delay = this.faults.takeDelay(path)
     if (delay > 0) await sleep(delay)
+    if (kind === 'git') {
+      const status = await this.git.serve(request, res, this.scenario.repository)
+      this.requests.push({ method: request.method, path, kind, status, userAgent: header(request, 'user-agent') })
+      return
+    }
     const reply = await this.reply(request, kind)
     const ifNoneMatch = header(request, 'if-none-match')
     this.requests.push({
@@ -190,7 +207,8 @@ export class FakeGitHub {
       case 'page':
         return pageRoute(request, scenario, urls, { layoutChanged: (path) => this.faults.takeLayoutChange(path) })
       case 'graphql':
-        return notFoundJson() // answered in reply()
+      case 'git':
+        return notFoundJson() // answered in reply() and handle()
     }
   }
 
@@ -205,6 +223,7 @@ function classify(pathname: string): RequestKind {
   if (pathname === '/api/graphql') return 'graphql'
   if (pathname === '/api' || pathname.startsWith('/api/')) return 'rest'
   if (pathname.startsWith('/uploads/')) return 'upload'
+  if (isGitPath(pathname)) return 'git'
   if (pathname.startsWith('/storage/') || /^\/[^/]+\/[^/]+\/releases\/download\//.test(pathname)) return 'download'
   if (pathname === '/registry' || pathname.startsWith('/registry/')) return 'registry'
   return 'page'
