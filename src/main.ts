@@ -15,7 +15,11 @@ export async function run(): Promise<void> {
     core.setFailed(message(error))
     return
   }
-  if (settings.token !== '') core.setSecret(settings.token)
+  if (settings.token !== '') {
+    core.setSecret(settings.token)
+    // git receives it as HTTP Basic credentials: mask that form too, as actions/checkout does.
+    core.setSecret(Buffer.from(`x-access-token:${settings.token}`).toString('base64'))
+  }
   actionsLog.info(`settings: ${JSON.stringify(describeSettings(settings))}`)
 
   // A cancelled job gets SIGINT, then SIGTERM: stop scraping and still save and publish.

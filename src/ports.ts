@@ -16,6 +16,11 @@ export interface HttpRequest {
   body?: string | Uint8Array
   /** Stop waiting (queue, backoff or transfer) when this aborts. */
   signal?: AbortSignal
+  /**
+   * Spend the API reserve: the closing stages (restoring and publishing the database snapshot) may,
+   * so that a run stopped by an exhausted budget still saves its work; scraping stops at the reserve.
+   */
+  useReserve?: boolean
 }
 
 export interface HttpResponse {

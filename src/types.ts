@@ -150,6 +150,16 @@ export interface PackageRefresh {
   versionCount: number | null
   /** Cursor for the rotating deep versions page (SPEC 5.6), stored for the next refresh. */
   versionsCursor: number
+  /**
+   * When the current rotation over the deep versions pages began (ISO time), kept in the store for
+   * the next refresh; null when no valid pass is in progress (a page of it was not understood).
+   */
+  versionsPassStartedAt: string | null
+  /**
+   * True when this refresh ended a full pass over every versions page, each one understood: the
+   * package's versions not seen since `versionsPassStartedAt` are gone (SPEC 5.6).
+   */
+  versionsPassComplete: boolean
   /** Why metrics are stale: page URL and marker, for the log and the job summary. */
   problems: { page: string; marker: string }[]
 }

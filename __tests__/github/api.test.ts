@@ -181,3 +181,25 @@ describe('releases', () => {
     }
   })
 })
+
+describe('the API reserve', () => {
+  it('stops scraping calls at the reserve but lets the snapshot release calls spend it', async () => {
+    const limited = await FakeGitHub.start({ scenario: scenario(), rateLimit: { rest: 55 } })
+    try {
+      const limitedApi = createApi(newHttp(limited.apiUrl), { apiUrl: limited.apiUrl, repository: { owner: 'alice', name: 'backage' } })
+      let stopped: unknown = null
+      for (let i = 0; i < 10 && stopped === null; i++) await limitedApi.getOwner('alice').catch((error: unknown) => (stopped = error))
+      expect(stopped).toBeInstanceOf(Error)
+      expect((stopped as Error).name).toBe('BudgetExhausted')
+      const release = await limitedApi.createRelease({ tag: 'snapshot-20261122-000000', name: 's', body: 'b' })
+      await limitedApi.uploadAsset(release, 'backage.db.zst', new Uint8Array([1, 2, 3]), 'application/zstd')
+      const listed = await limitedApi.listReleases()
+      expect(listed.map((r) => r.tag_name)).toEqual(['snapshot-20261122-000000'])
+      expect(await limitedApi.downloadAsset(listed[0]?.assets[0] ?? { id: 0, name: '', size: 0, url: '' })).toEqual(new Uint8Array([1, 2, 3]))
+      await limitedApi.deleteRelease(release)
+      expect(limited.releases).toHaveLength(0)
+    } finally {
+      await limited.stop()
+    }
+  })
+})

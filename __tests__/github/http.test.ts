@@ -183,6 +183,10 @@ describe('budgets', () => {
       // Pages have no API budget: they still go.
       const page = await http.request({ url: `${limited.serverUrl}/users/alice`, kind: 'page' })
       expect(page.status).not.toBe(0)
+      // The closing stages (snapshot release) may spend the reserve, so a stopped run still saves.
+      const closing = await http.request({ url: `${limited.apiUrl}/users/alice`, kind: 'rest', useReserve: true })
+      expect(closing.status).toBe(200)
+      await expect(http.request({ url: `${limited.apiUrl}/users/alice`, kind: 'rest' })).rejects.toBeInstanceOf(BudgetExhausted)
     } finally {
       await limited.stop()
     }

@@ -72,19 +72,32 @@ describe('opt-out', () => {
     ])
   })
 
-  it('matches owners and repos case-insensitively, packages exactly', () => {
+  it('matches owners, repos and packages case-insensitively', () => {
     expect(isOptedOut(rules, { owner: 'gone-owner', repo: 'x', name: 'y' })).toBe(true)
     expect(isOptedOut(rules, { owner: 'ACME', repo: 'secret-repo', name: 'y' })).toBe(true)
     expect(isOptedOut(rules, { owner: 'acme', repo: 'public', name: 'y' })).toBe(false)
     expect(isOptedOut(rules, { owner: 'xacc', repo: 'tools', name: 'xacc/alpine' })).toBe(true)
     expect(isOptedOut(rules, { owner: 'xacc', repo: 'tools', name: 'alpine' })).toBe(false)
     expect(isOptedOut(rules, { owner: 'other', repo: null, name: 'Secret-Repo' })).toBe(false)
+    expect(isOptedOut(rules, { owner: 'XACC', repo: 'Tools', name: 'XACC/Alpine' })).toBe(true)
   })
 
   it('names a package without a repository by its own name as repo folder', () => {
     const own = parseOptOutFile('me/solo', 'optout.txt').rules
     expect(isOptedOut(own, { owner: 'me', repo: null, name: 'solo' })).toBe(true)
     expect(isOptedOut(own, { owner: 'me', repo: 'other', name: 'solo' })).toBe(false)
+  })
+
+  it('names a package without a repository whose name holds a / by its URL-form folder', () => {
+    const nested = parseOptOutFile('o/xacc%2Falpine\no/xacc%2Falpine/xacc%2Falpine', 'optout.txt')
+    expect(nested.errors).toEqual([])
+    expect(nested.rules).toEqual([
+      { owner: 'o', repo: 'xacc/alpine' },
+      { owner: 'o', repo: 'xacc/alpine', package: 'xacc/alpine' }
+    ])
+    expect(isOptedOut(nested.rules.slice(0, 1), { owner: 'o', repo: null, name: 'xacc/alpine' })).toBe(true)
+    expect(isOptedOut(nested.rules.slice(1), { owner: 'o', repo: null, name: 'xacc/alpine' })).toBe(true)
+    expect(isOptedOut(nested.rules, { owner: 'o', repo: null, name: 'xacc/other' })).toBe(false)
   })
 
   it('tells whole-owner opt-outs apart', () => {

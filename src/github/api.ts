@@ -47,6 +47,8 @@ export interface RestOptions {
   body?: unknown
   headers?: Record<string, string>
   signal?: AbortSignal
+  /** See HttpRequest.useReserve: only the snapshot release calls spend the reserve. */
+  useReserve?: boolean
 }
 
 export interface GitHubApi extends ReleasesApi {
@@ -56,7 +58,7 @@ export interface GitHubApi extends ReleasesApi {
   /** One REST call; `path` is relative to the API base (`/users/x`) or an absolute URL. */
   rest<T>(path: string, options?: RestOptions): Promise<T>
   /** Every item of a paginated REST list (`per_page=100`, following `Link: rel="next"`). */
-  restList<T>(path: string, signal?: AbortSignal): Promise<T[]>
+  restList<T>(path: string, signal?: AbortSignal, useReserve?: boolean): Promise<T[]>
 }
 
 interface RestOwner {
@@ -141,7 +143,7 @@ export function createApi(http: Http, options: { apiUrl: string; repository: { o
       headers['content-type'] = 'application/json'
     }
     if (init.contentType) headers['content-type'] = init.contentType
-    return http.request({ url, kind, method, headers, body, signal: init.signal })
+    return http.request({ url, kind, method, headers, body, signal: init.signal, useReserve: init.useReserve })
   }
 
   async function json<T>(kind: RequestKind, url: string, init: RestOptions = {}): Promise<{ value: T; response: HttpResponse }> {
@@ -159,11 +161,11 @@ export function createApi(http: Http, options: { apiUrl: string; repository: { o
       return (await json<T>('rest', absolute(path), restOptions)).value
     },
 
-    async restList<T>(path: string, signal?: AbortSignal): Promise<T[]> {
+    async restList<T>(path: string, signal?: AbortSignal, useReserve = false): Promise<T[]> {
       const items: T[] = []
       let url: string | null = withQuery(absolute(path), 'per_page=100')
       while (url !== null) {
-        const { value, response }: { value: T[]; response: HttpResponse } = await json<T[]>('rest', url, { signal })
+        const { value, response }: { value: T[]; response: HttpResponse } = await json<T[]>('rest', url, { signal, useReserve })
         items.push(...value)
         url = nextLink(response.headers.link)
       }
@@ -191,12 +193,13 @@ export function createApi(http: Http, options: { apiUrl: string; repository: { o
     },
 
     async listReleases(): Promise<Release[]> {
-      return (await api.restList<RestRelease>(`${repoPath}/releases`)).map(toRelease)
+      return (await api.restList<RestRelease>(`${repoPath}/releases`, undefined, true)).map(toRelease)
     },
 
     async createRelease(input: { tag: string; name: string; body: string }): Promise<Release> {
       const created = await api.rest<RestRelease>(`${repoPath}/releases`, {
         method: 'POST',
+        useReserve: true,
         // Snapshots must never become the repository's "latest" release.
         body: { tag_name: input.tag, name: input.name, body: input.body, draft: false, prerelease: false, make_latest: 'false' }
       })
@@ -206,7 +209,7 @@ export function createApi(http: Http, options: { apiUrl: string; repository: { o
     async uploadAsset(release: Release, name: string, data: Uint8Array, contentType: string): Promise<ReleaseAsset> {
       // upload_url is a URI template: `.../assets{?name,label}`.
       const url = withQuery(release.upload_url.replace(/\{[^}]*\}$/, ''), `name=${encodeURIComponent(name)}`)
-      const response = await call('upload', url, { method: 'POST', raw: data, contentType })
+      const response = await call('upload', url, { method: 'POST', raw: data, contentType, useReserve: true })
       if (response.status < 200 || response.status >= 300) {
         throw new ApiError(response.status, 'POST', url, githubMessage(response))
       }
@@ -216,7 +219,7 @@ export function createApi(http: Http, options: { apiUrl: string; repository: { o
     async downloadAsset(asset: ReleaseAsset): Promise<Uint8Array> {
       // The API answers with a redirect to storage; fetch follows it and drops Authorization when
       // the redirect leaves the API's origin, so the token never reaches the storage host.
-      const response = await call('rest', asset.url, { headers: { accept: 'application/octet-stream' } })
+      const response = await call('rest', asset.url, { headers: { accept: 'application/octet-stream' }, useReserve: true })
       if (response.status < 200 || response.status >= 300) {
         throw new ApiError(response.status, 'GET', asset.url, githubMessage(response))
       }
@@ -225,13 +228,13 @@ export function createApi(http: Http, options: { apiUrl: string; repository: { o
 
     async deleteRelease(release: Release): Promise<void> {
       const releaseUrl = absolute(`${repoPath}/releases/${release.id}`)
-      const deleted = await call('rest', releaseUrl, { method: 'DELETE' })
+      const deleted = await call('rest', releaseUrl, { method: 'DELETE', useReserve: true })
       if (deleted.status !== 404 && (deleted.status < 200 || deleted.status >= 300)) {
         throw new ApiError(deleted.status, 'DELETE', releaseUrl, githubMessage(deleted))
       }
       // Deleting a release leaves its tag behind; 404/422 mean the tag is already gone.
       const tagUrl = absolute(`${repoPath}/git/refs/tags/${encodeURIComponent(release.tag_name)}`)
-      const tag = await call('rest', tagUrl, { method: 'DELETE' })
+      const tag = await call('rest', tagUrl, { method: 'DELETE', useReserve: true })
       if (tag.status !== 404 && tag.status !== 422 && (tag.status < 200 || tag.status >= 300)) {
         throw new ApiError(tag.status, 'DELETE', tagUrl, githubMessage(tag))
       }

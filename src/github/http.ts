@@ -256,7 +256,7 @@ export class HttpClient implements Http {
   private async withRetries(req: HttpRequest): Promise<ClientResponse> {
     const { maxRetries } = this.options
     for (let attempt = 0; ; attempt++) {
-      this.checkBudget(req.kind)
+      this.checkBudget(req.kind, req.useReserve === true)
       let response: ClientResponse
       try {
         response = await this.send(req)
@@ -308,7 +308,7 @@ export class HttpClient implements Http {
     return wait
   }
 
-  private checkBudget(kind: RequestKind): void {
+  private checkBudget(kind: RequestKind, useReserve: boolean): void {
     const resource = budgetOf(kind)
     if (!resource) return
     const known = this.budgets[resource]
@@ -317,7 +317,7 @@ export class HttpClient implements Http {
       delete this.budgets[resource]
       return
     }
-    const reserve = this.options.reserve[resource]
+    const reserve = useReserve ? 0 : this.options.reserve[resource]
     if (known.remaining <= reserve) {
       throw new BudgetExhausted(resource, known.resetAt, `${known.remaining} of ${known.limit} left, reserve ${reserve}`)
     }

@@ -8,6 +8,8 @@
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/
 /** A repository name as GitHub allows it. */
 const REPO = /^[A-Za-z0-9._-]{1,100}$/
+/** A package name with `/` inside, as the folder of a package without a repository. */
+const PACKAGE_FOLDER = /^[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)+$/
 
 export interface OwnerEntry {
   login: string
@@ -86,7 +88,8 @@ export function isOptedOut(
     if (rule.owner.toLowerCase() !== owner) return false
     if (rule.repo === undefined) return true
     if (rule.repo.toLowerCase() !== repoFolder) return false
-    return rule.package === undefined || rule.package === pkg.name
+    // Package names compare case-insensitively too, as the store's deletion does.
+    return rule.package === undefined || rule.package.toLowerCase() === pkg.name.toLowerCase()
   })
 }
 
@@ -141,8 +144,10 @@ function parseOptOutLine(value: string): OptOutRule | null {
   const [owner, repo, ...packageParts] = value.split('/').map((part) => part.trim())
   if (owner === undefined || !isLogin(owner)) return null
   if (repo === undefined) return { owner }
-  if (!REPO.test(repo)) return null
-  if (packageParts.length === 0) return { owner, repo }
+  // The repo folder of a package without a repository is its name in URL form (`xacc%2Falpine`).
+  const folder = decodeSegment(repo)
+  if (folder === null || !(REPO.test(repo) || PACKAGE_FOLDER.test(folder))) return null
+  if (packageParts.length === 0) return { owner, repo: folder }
   // A package name may itself hold `/`, written plainly or in its URL form `%2F`.
   const rawPackage = packageParts.join('/')
   let name: string
@@ -152,5 +157,13 @@ function parseOptOutLine(value: string): OptOutRule | null {
     return null
   }
   if (name === '' || name.startsWith('/') || name.endsWith('/')) return null
-  return { owner, repo, package: name }
+  return { owner, repo: folder, package: name }
+}
+
+function decodeSegment(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return null
+  }
 }

@@ -13,7 +13,7 @@ import { createApi } from '../github/api.js'
 import { createImageSizer } from '../github/registry.js'
 import { Store } from '../store/store.js'
 import { restoreStage } from './restore.js'
-import { saveStage } from './save.js'
+import { saveStage, saveToCache } from './save.js'
 import { gatherOwners } from './owners.js'
 import { planOwners, planOwnersFromStore } from './plan.js'
 import { refreshStage, type RefreshReport } from './refresh.js'
@@ -176,6 +176,8 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
           return ''
         }
       })
+    } else if (cache && !settings.dryRun) {
+      await timed('cache', () => saveToCache(store, cache, log))
     }
 
     const stats = http.stats()

@@ -121,3 +121,22 @@ async function pruneSnapshots(
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
+
+/**
+ * With `release: false` the Actions cache is the only place the database survives between runs:
+ * a consistent copy (`VACUUM INTO`) goes there, so history, cursors and the queue are kept.
+ */
+export async function saveToCache(store: Store, cache: SnapshotCache, log: Log): Promise<void> {
+  const workDir = mkdtempSync(path.join(os.tmpdir(), 'backage-cache-save-'))
+  try {
+    const copy = path.join(workDir, 'backage.db')
+    store.checkpoint()
+    store.vacuumInto(copy)
+    await cache.save(copy)
+    log.info('database saved to the Actions cache (no snapshot release: release is false)')
+  } catch (error) {
+    log.warning(`saving the database to the Actions cache failed: ${errorMessage(error)}`)
+  } finally {
+    rmSync(workDir, { recursive: true, force: true })
+  }
+}

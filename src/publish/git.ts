@@ -220,6 +220,17 @@ function identity(author: { name: string; email: string }): string {
   return `${clean(author.name)} <${clean(author.email)}>`
 }
 
+/** `https://host[:port]` of an http(s) remote (a URL, or a remote name resolved by git), else null. */
+async function remoteOrigin(git: Git, remote: string): Promise<string | null> {
+  const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(remote) ? remote : ((await git.tryRun(['remote', 'get-url', remote])) ?? '').trim()
+  try {
+    const parsed = new URL(url)
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.origin : null
+  } catch {
+    return null
+  }
+}
+
 /** Commits `files` as the whole content of `branch` and pushes it (see the module comment). */
 export async function publishIndex(options: PublishIndexOptions): Promise<PublishIndexResult> {
   const { remote, branch, history } = options
@@ -241,6 +252,13 @@ export async function publishIndex(options: PublishIndexOptions): Promise<Publis
     hidden.push('-c', 'http.extraheader=', '-c', `http.extraheader=AUTHORIZATION: basic ${basic}`)
   }
   const git = makeGit(options.workspace, env, secrets)
+  if (options.auth) {
+    // actions/checkout stores its token under the URL-scoped key `http.https://host/.extraheader`,
+    // which beats the plain key: override it at the same scope, or the push would use that token.
+    const scope = await remoteOrigin(git, remote)
+    const basic = secrets[1] ?? ''
+    if (scope) hidden.push('-c', `http.${scope}/.extraheader=`, '-c', `http.${scope}/.extraheader=AUTHORIZATION: basic ${basic}`)
+  }
 
   if ((await git.tryRun(['rev-parse', '--git-dir'])) === null) {
     throw new Error(`publishIndex: ${options.workspace} is not a git repository`)
