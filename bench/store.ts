@@ -1,6 +1,7 @@
 /**
  * Database size benchmark (SPEC 9): a synthetic history written through the public Store API, then
- * the compact file size per package per day and the zstd snapshot ratio. Deterministic (seeded).
+ * the compact file size per package per day, the zstd snapshot ratio, and the time of the two reads
+ * the render stage makes (`snapshots()`, `counts()`). Deterministic (seeded).
  *
  * The history imitates real packages: the package total grows most days; the newest version gains
  * downloads most days and older versions ever more rarely (version history is stored only on change).
@@ -32,6 +33,8 @@ export interface StoreBenchResult {
   /** Wall time of writing the history, and of one `snapshots()` read of everything. */
   writeSeconds: number
   snapshotsMs: number
+  /** Wall time of one `counts()` (the index totals). */
+  countsMs: number
 }
 
 /** Probability that a version gains downloads on a given day, newest version first. */
@@ -87,6 +90,8 @@ export async function benchStore(options: StoreBenchOptions = {}): Promise<Store
             versionsComplete: true,
             versionCount: versionsPerPackage,
             versionsCursor: 0,
+            versionsPassStartedAt: null,
+            versionsPassComplete: false,
             problems: []
           }
           store.savePackageRefresh(refresh, d + 1)
@@ -98,6 +103,9 @@ export async function benchStore(options: StoreBenchOptions = {}): Promise<Store
     const readStarted = performance.now()
     store.snapshots()
     const snapshotsMs = performance.now() - readStarted
+    const countsStarted = performance.now()
+    store.counts()
+    const countsMs = performance.now() - countsStarted
 
     const copy = path.join(dir, 'vacuumed.db')
     const snapshot = await compressDatabase(store, { copyTo: copy })
@@ -111,7 +119,8 @@ export async function benchStore(options: StoreBenchOptions = {}): Promise<Store
       rawBytes,
       compressedBytes: snapshot.data.byteLength,
       writeSeconds,
-      snapshotsMs
+      snapshotsMs,
+      countsMs
     }
   } finally {
     store.close()

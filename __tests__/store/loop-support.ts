@@ -59,6 +59,8 @@ export function storeWithHistory(file: string, days: number, downloadsBase = 100
       versionsComplete: true,
       versionCount: 1,
       versionsCursor: 0,
+      versionsPassStartedAt: null,
+      versionsPassComplete: false,
       problems: []
     }
     store.savePackageRefresh(refresh, day)

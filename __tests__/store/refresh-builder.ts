@@ -29,6 +29,8 @@ export function refresh(overrides: Partial<PackageRefresh> = {}): PackageRefresh
     versionsComplete: true,
     versionCount: 2,
     versionsCursor: 0,
+    versionsPassStartedAt: null,
+    versionsPassComplete: false,
     problems: [],
     ...overrides
   }

@@ -84,6 +84,7 @@ describe('Store: package refreshes', () => {
       lastRefresh: '2026-03-01T10:00:00.000Z',
       refreshedCycle: 4,
       versionsCursor: 3,
+      versionsPassStartedAt: null,
       versionCount: 120,
       sizedVersionIds: new Set([5]),
       knownVersionIds: new Set([5, 6])
@@ -190,9 +191,73 @@ describe('Store: package refreshes', () => {
     expect(only(store.snapshots())).toMatchObject({ date: '2026-03-04', downloads: 1200, downloadsMonth: 290, stale: {} })
   })
 
+  it('dates a package by the day its numbers were read: a refresh that reads none adds no day (SPEC 6.2)', () => {
+    const problems = [{ page: 'http://127.0.0.1/orgs/acme/packages/container/package/tools%2Falpine', marker: 'Total downloads' }]
+    store.savePackageRefresh(refresh({ day: '2026-03-01', downloads: 1000, windows: { day: 10, week: 70, month: 300 } }), 1)
+    // Day 2: the layout changed, nothing understood: the numbers and their date stay those of day 1.
+    store.savePackageRefresh(refresh({ day: '2026-03-02', downloads: null, windows: null, problems }), 2)
+    const stale = { downloads: '2026-03-01', downloads_month: '2026-03-01', downloads_week: '2026-03-01', downloads_day: '2026-03-01' }
+    expect(only(store.snapshots())).toMatchObject({ date: '2026-03-01', downloads: 1000, downloadsMonth: 300, downloadsWeek: 70, downloadsDay: 10, stale })
+    // Day 3: still not understood: nothing moves.
+    store.savePackageRefresh(refresh({ day: '2026-03-03', downloads: null, windows: null, problems }), 3)
+    expect(only(store.snapshots())).toMatchObject({ date: '2026-03-01', downloads: 1000, stale })
+    const db = new DatabaseSync(dbPath)
+    try {
+      expect(db.prepare('SELECT count(*) AS n FROM package_days').get()).toEqual({ n: 1 })
+    } finally {
+      db.close()
+    }
+    // The queue bookkeeping still moved on.
+    expect(only(store.listPackages())).toMatchObject({ lastRefresh: '2026-03-03T10:00:00.000Z', refreshedCycle: 3 })
+  })
+
+  it('dates a package by its fresh total when only the chart was not understood', () => {
+    const problems = [{ page: 'http://127.0.0.1/orgs/acme/packages/container/package/tools%2Falpine', marker: 'Downloads for the last 30 days' }]
+    store.savePackageRefresh(refresh({ day: '2026-03-01', downloads: 1000, windows: { day: 10, week: 70, month: 300 } }), 1)
+    store.savePackageRefresh(refresh({ day: '2026-03-02', downloads: 1100, windows: null, problems }), 2)
+    expect(only(store.snapshots())).toMatchObject({
+      date: '2026-03-02',
+      downloads: 1100,
+      downloadsMonth: 300,
+      downloadsWeek: 70,
+      downloadsDay: 10
+    })
+    expect(only(store.snapshots()).stale).toEqual({ downloads_month: '2026-03-01', downloads_week: '2026-03-01', downloads_day: '2026-03-01' })
+    // Day 3: nothing understood: the date and the total are day 2's, the windows keep day 1.
+    store.savePackageRefresh(refresh({ day: '2026-03-03', downloads: null, windows: null, problems }), 3)
+    expect(only(store.snapshots())).toMatchObject({
+      date: '2026-03-02',
+      downloads: 1100,
+      downloadsMonth: 300,
+      stale: { downloads: '2026-03-02', downloads_month: '2026-03-01', downloads_week: '2026-03-01', downloads_day: '2026-03-01' }
+    })
+  })
+
+  it('a failed second read the same day keeps that day\'s numbers, marked stale with that day', () => {
+    store.savePackageRefresh(refresh({ day: '2026-03-01', downloads: 1000 }), 1)
+    store.savePackageRefresh(refresh({ day: '2026-03-01', at: '2026-03-01T20:00:00.000Z', downloads: null, windows: null }), 2)
+    const snapshot = only(store.snapshots())
+    expect(snapshot).toMatchObject({ date: '2026-03-01', downloads: 1000, downloadsMonth: 300 })
+    expect(snapshot.stale).toEqual({ downloads: '2026-03-01', downloads_month: '2026-03-01', downloads_week: '2026-03-01', downloads_day: '2026-03-01' })
+    const db = new DatabaseSync(dbPath)
+    try {
+      expect(db.prepare('SELECT count(*) AS n FROM package_days').get()).toEqual({ n: 1 })
+    } finally {
+      db.close()
+    }
+  })
+
   it('never overwrites a known number with an unknown one on a first stale read', () => {
     store.savePackageRefresh(refresh({ downloads: null, windows: null }), 1)
-    expect(only(store.snapshots())).toMatchObject({ downloads: -1, downloadsMonth: -1, stale: {} })
+    // Never read, yet published (its versions are known): unknown numbers, nothing carried over.
+    let snapshot = only(store.snapshots())
+    expect(snapshot).toMatchObject({ date: '2026-03-01', downloads: -1, downloadsMonth: -1, downloadsWeek: -1, downloadsDay: -1 })
+    expect(snapshot.stale).toEqual({})
+    expect(store.counts()).toEqual({ owners: 1, repos: 1, packages: 1 })
+    store.savePackageRefresh(refresh({ day: '2026-03-02', downloads: null, windows: null }), 2)
+    snapshot = only(store.snapshots())
+    expect(snapshot).toMatchObject({ date: '2026-03-01', downloads: -1 })
+    expect(snapshot.stale).toEqual({})
   })
 
   it('moves tags, keeps sizes, and deletes versions absent from a complete list', () => {
@@ -221,6 +286,49 @@ describe('Store: package refreshes', () => {
       [4, -1, 6]
     ])
     expect(only(store.listPackages()).knownVersionIds).toEqual(new Set([1, 4]))
+  })
+
+  it('deletes the versions a complete pass over the versions pages did not see (SPEC 5.6)', () => {
+    const many = { versionsComplete: false, versionCount: 5000 }
+    store.savePackageRefresh(
+      refresh({ ...many, at: '2026-03-01T10:00:00.000Z', versions: [1, 2, 3, 4, 5].map((id) => version(id, id)), versionsPassStartedAt: '2026-03-01T10:00:00.000Z' }),
+      1
+    )
+    // A new pass starts with the refresh of day 2.
+    store.savePackageRefresh(
+      refresh({ ...many, day: '2026-03-02', versions: [version(5, 50, ['latest']), version(6, 6)], versionsPassStartedAt: '2026-03-02T10:00:00.000Z' }),
+      2
+    )
+    expect(only(store.listPackages()).versionsPassStartedAt).toBe('2026-03-02T10:00:00.000Z')
+    // A pass not complete (or complete without a start) deletes nothing.
+    store.savePackageRefresh(refresh({ ...many, day: '2026-03-03', versions: [version(1, 1)], versionsPassStartedAt: '2026-03-02T10:00:00.000Z' }), 3)
+    store.savePackageRefresh(refresh({ ...many, day: '2026-03-03', versions: [version(1, 1)], versionsPassStartedAt: null, versionsPassComplete: true }), 3)
+    expect(only(store.listPackages()).knownVersionIds).toEqual(new Set([1, 2, 3, 4, 5, 6]))
+    expect(only(store.listPackages()).versionsPassStartedAt).toBeNull()
+    // Day 4 ends the pass begun on day 2: versions 3 and 4 were not seen since then.
+    store.savePackageRefresh(
+      refresh({ ...many, day: '2026-03-04', versions: [version(2, 2), version(6, 7)], versionsPassStartedAt: '2026-03-02T10:00:00.000Z', versionsPassComplete: true }),
+      4
+    )
+    expect(only(store.listPackages()).knownVersionIds).toEqual(new Set([1, 2, 5, 6]))
+    expect(only(store.snapshots()).versions.map((v) => v.id)).toEqual([1, 2, 5, 6])
+    const db = new DatabaseSync(dbPath)
+    try {
+      expect(db.prepare('SELECT DISTINCT id FROM version_days ORDER BY id').all().map((row) => row.id)).toEqual([1, 2, 5, 6])
+    } finally {
+      db.close()
+    }
+    // A pass start after the refresh itself never deletes what this refresh saw.
+    store.savePackageRefresh(
+      refresh({ ...many, day: '2026-03-05', versions: [version(6, 8)], versionsPassStartedAt: '2026-03-09T00:00:00.000Z', versionsPassComplete: true }),
+      5
+    )
+    expect(only(store.listPackages()).knownVersionIds).toEqual(new Set([6]))
+    // A malformed pass start is refused before anything is written.
+    expect(() => store.savePackageRefresh(refresh({ ...many, day: '2026-03-06', versions: [], versionsPassStartedAt: 'yesterday' }), 6)).toThrow(
+      /versionsPassStartedAt/
+    )
+    expect(only(store.listPackages())).toMatchObject({ refreshedCycle: 5, versionsPassStartedAt: '2026-03-09T00:00:00.000Z' })
   })
 
   it('retires packages', () => {
@@ -323,7 +431,59 @@ describe('Store: schema migrations', () => {
     const check = new DatabaseSync(oldPath)
     try {
       expect(schemaVersion(check)).toBe(LATEST_SCHEMA_VERSION)
-      expect(LATEST_SCHEMA_VERSION).toBe(2)
+      expect(LATEST_SCHEMA_VERSION).toBe(3)
+    } finally {
+      check.close()
+    }
+  })
+
+  it('migrates a version-2 file to 3 and keeps its rows; old versions count as seen at the end of their day', () => {
+    const oldPath = path.join(tmp.dir, 'v2.db')
+    const db = new DatabaseSync(oldPath)
+    expect(migrate(db, 2)).toBe(2)
+    db.exec(`INSERT INTO owners (login, id, type, first_seen) VALUES ('acme', 42, 'Organization', '2026-01-01T00:00:00Z')`)
+    db.exec(`INSERT INTO packages (pkg, owner, owner_type, type, name, repo, owner_id, first_seen, last_seen, versions_cursor, stale)
+             VALUES (1, 'acme', 'orgs', 'npm', 'kit', 'web', 42, '2026-01-01T00:00:00Z', '2026-01-02', 7, '{"size":{"day":"2026-01-01"}}')`)
+    db.exec(`INSERT INTO package_days (pkg, day, downloads, d_month, d_week, d_day) VALUES (1, 20455, 99, 30, 7, 1)`)
+    // Version 5 was last read on 2026-01-01, version 6 on 2026-01-02.
+    db.exec(`INSERT INTO versions (pkg, id, name, tags, last_seen, downloads) VALUES (1, 5, '1.0.0', NULL, 20454, 40), (1, 6, '1.1.0', '["latest"]', 20455, 59)`)
+    db.exec(`INSERT INTO version_days (pkg, id, day, downloads) VALUES (1, 5, 20454, 40), (1, 6, 20455, 59)`)
+    expect(() => db.prepare('SELECT versions_pass_started_at FROM packages').all()).toThrow()
+    db.close()
+
+    const kit = { ownerType: 'orgs', owner: 'acme', type: 'npm', name: 'kit', repo: 'web' } as const
+    const migrated = Store.open(oldPath)
+    try {
+      expect(only(migrated.snapshots())).toMatchObject({
+        date: '2026-01-02',
+        downloads: 99,
+        stale: { size: '2026-01-01' },
+        versions: [
+          { id: 5, downloads: 40, date: '2026-01-01' },
+          { id: 6, downloads: 59, date: '2026-01-02', tags: ['latest'] }
+        ]
+      })
+      expect(only(migrated.listPackages())).toMatchObject({ versionsCursor: 7, versionsPassStartedAt: null, knownVersionIds: new Set([5, 6]) })
+      // A pass begun during 2026-01-02 may have seen version 6 that day: it is kept; version 5 is gone.
+      migrated.savePackageRefresh(
+        refresh({
+          ref: kit,
+          day: '2026-01-03',
+          versions: [version(7, 1)],
+          versionsComplete: false,
+          versionsPassStartedAt: '2026-01-02T06:00:00.000Z',
+          versionsPassComplete: true
+        }),
+        1
+      )
+      expect(only(migrated.listPackages()).knownVersionIds).toEqual(new Set([6, 7]))
+    } finally {
+      migrated.close()
+    }
+    const check = new DatabaseSync(oldPath)
+    try {
+      expect(schemaVersion(check)).toBe(3)
+      expect(check.prepare('SELECT count(*) AS n FROM version_days').get()).toEqual({ n: 2 })
     } finally {
       check.close()
     }

@@ -1,12 +1,16 @@
 /**
  * Writing one package refresh (SPEC 5.3, 5.6, 6.2) into the database, in the caller's transaction.
  *
- * - Package numbers: one row per UTC day, replaced by a later refresh the same day. A number that was
+ * - Package numbers: one row per UTC day on which at least one of them was read, replaced by a later
+ *   refresh the same day; the newest row's day is the package's published `date`. A number that was
  *   not understood (null) keeps the last known value, and the package's stale map records the day of
- *   the kept value; a later successful read of that metric clears its marker.
+ *   the kept value; a later successful read of that metric clears its marker. A refresh that read
+ *   none of the numbers adds no row (only the markers and the queue bookkeeping change).
  * - Versions: names, tags and numbers upserted; sizes set when given and never cleared; tags move
  *   (a tag on a refreshed version leaves every other version of the package); with a complete list,
- *   known versions absent from it are deleted with their history.
+ *   known versions absent from it are deleted with their history. Each observed version records when
+ *   it was seen (`versions.seen_at`); a refresh that ends a complete pass over the versions pages
+ *   (`versionsPassComplete`) deletes the versions not seen since the pass began, with their history.
  * - A version's latest numbers live on its `versions` row; its history (`version_days`) gains a row
  *   only when the numbers changed since the last stored row (old versions gain no downloads on most
  *   days), so it stays small. `versions.last_seen` is the day the numbers were last read, which is
@@ -52,6 +56,10 @@ function serializeStaleMap(stale: StoredStaleMap): string | null {
 export function writePackageRefresh(sql: Sql, refresh: PackageRefresh, cycle: number): void {
   const { ref } = refresh
   const today = dayNumber(refresh.day)
+  // Checked before anything is written, so a malformed time is never stored.
+  const seenAt = epochSeconds(refresh.at, 'at')
+  const passStart =
+    refresh.versionsPassStartedAt === null ? null : epochSeconds(refresh.versionsPassStartedAt, 'versionsPassStartedAt')
 
   // The owner row exists for every package (the planner and opt-out work per owner).
   sql
@@ -68,6 +76,7 @@ export function writePackageRefresh(sql: Sql, refresh: PackageRefresh, cycle: nu
   const previous = sql
     .stmt('SELECT day, downloads, d_month, d_week, d_day FROM package_days WHERE pkg = ? ORDER BY day DESC LIMIT 1')
     .get(pkg)
+  const previousDay = previous ? int(previous, 'day') : null
   const fresh = freshMetrics(refresh.downloads, refresh.windows)
   const problem = refresh.problems[0]
   const values: Record<DownloadMetric, number | null> = {
@@ -84,26 +93,32 @@ export function writePackageRefresh(sql: Sql, refresh: PackageRefresh, cycle: nu
       continue
     }
     const kept = previous ? intOrNull(previous, DAY_COLUMNS[metric]) : null
-    if (previous === undefined || kept === null) continue // nothing known to keep: stays unknown
+    if (previousDay === null || kept === null) continue // nothing known to keep: stays unknown
     values[metric] = kept
-    // An earlier marker already names the day of the original number (the previous row is a copy).
+    // An earlier marker already names the day of the original number (the previous row may hold a
+    // copy of it). A number read earlier the same day is still marked: this read failed (SPEC 5.3).
     stale[metric] ??= {
-      day: dayString(int(previous, 'day')),
+      day: dayString(previousDay),
       ...(problem ? { page: problem.page, marker: problem.marker } : {})
     }
   }
-  sql
-    .stmt(
-      `INSERT INTO package_days (pkg, day, downloads, d_month, d_week, d_day) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (pkg, day) DO UPDATE SET downloads = excluded.downloads, d_month = excluded.d_month,
-         d_week = excluded.d_week, d_day = excluded.d_day`
-    )
-    .run(pkg, today, values.downloads, values.downloads_month, values.downloads_week, values.downloads_day)
+  // A day row is the day the numbers were read (the published `date`, SPEC 6.2): a refresh that read
+  // none of them adds no row, so the package keeps the date of its last read. A package never read
+  // still gets its (unknown) row, which is what publishes it.
+  if (DOWNLOAD_METRICS.some((metric) => fresh[metric] !== null) || previousDay === null) {
+    sql
+      .stmt(
+        `INSERT INTO package_days (pkg, day, downloads, d_month, d_week, d_day) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (pkg, day) DO UPDATE SET downloads = excluded.downloads, d_month = excluded.d_month,
+           d_week = excluded.d_week, d_day = excluded.d_day`
+      )
+      .run(pkg, today, values.downloads, values.downloads_month, values.downloads_week, values.downloads_day)
+  }
 
   sql
     .stmt(
       `UPDATE packages SET owner_type = ?, repo = ?, owner_id = ?, last_seen = ?, last_refresh = ?,
-         refreshed_cycle = ?, versions_cursor = ?, version_count = coalesce(?, version_count),
+         refreshed_cycle = ?, versions_cursor = ?, versions_pass_started_at = ?, version_count = coalesce(?, version_count),
          last_published = coalesce(?, last_published), stale = ?, retired = 0
        WHERE pkg = ?`
     )
@@ -115,13 +130,36 @@ export function writePackageRefresh(sql: Sql, refresh: PackageRefresh, cycle: nu
       refresh.at,
       cycle,
       refresh.versionsCursor,
+      refresh.versionsPassStartedAt,
       refresh.versionCount,
       refresh.lastPublished,
       serializeStaleMap(stale),
       pkg
     )
 
-  writeVersions(sql, pkg, today, refresh.versions, refresh.versionsComplete)
+  writeVersions(sql, pkg, today, seenAt, refresh.versions, refresh.versionsComplete)
+  // The versions observed in this refresh are never before the cutoff, whatever the pass start says.
+  if (refresh.versionsPassComplete && passStart !== null) deleteUnseenSince(sql, pkg, Math.min(passStart, seenAt))
+}
+
+/** Whole seconds since the epoch of an ISO time (floored, so a time is never later than itself). */
+function epochSeconds(iso: string, field: string): number {
+  const ms = Date.parse(iso)
+  if (!Number.isFinite(ms)) throw new Error(`${field}: not an ISO time: ${JSON.stringify(iso)}`)
+  return Math.floor(ms / 1000)
+}
+
+/**
+ * A complete pass over the versions pages ended (SPEC 5.6): the versions not observed since the pass
+ * began are gone, with their history.
+ */
+function deleteUnseenSince(sql: Sql, pkg: number, passStart: number): void {
+  sql
+    .stmt(
+      `DELETE FROM version_days WHERE pkg = ? AND id IN (SELECT id FROM versions WHERE pkg = ? AND seen_at < ?)`
+    )
+    .run(pkg, pkg, passStart)
+  sql.stmt('DELETE FROM versions WHERE pkg = ? AND seen_at < ?').run(pkg, passStart)
 }
 
 /** The package's row id and stale markers, inserting the package when it is new. */
@@ -163,6 +201,7 @@ function writeVersions(
   sql: Sql,
   pkg: number,
   today: number,
+  seenAt: number,
   observations: readonly VersionObservation[],
   complete: boolean
 ): void {
@@ -202,11 +241,11 @@ function writeVersions(
     }
     sql
       .stmt(
-        `INSERT INTO versions (pkg, id, name, tags, size, sizes, last_seen, downloads, d_month, d_week, d_day)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO versions (pkg, id, name, tags, size, sizes, last_seen, seen_at, downloads, d_month, d_week, d_day)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (pkg, id) DO UPDATE SET name = excluded.name, tags = excluded.tags,
            size = coalesce(excluded.size, versions.size), sizes = coalesce(excluded.sizes, versions.sizes),
-           last_seen = excluded.last_seen, downloads = excluded.downloads, d_month = excluded.d_month,
+           last_seen = excluded.last_seen, seen_at = excluded.seen_at, downloads = excluded.downloads, d_month = excluded.d_month,
            d_week = excluded.d_week, d_day = excluded.d_day`
       )
       .run(
@@ -217,6 +256,7 @@ function writeVersions(
         version.size ? version.size.size : null,
         version.size ? JSON.stringify(version.size.platforms) : null,
         today,
+        seenAt,
         numbers.downloads,
         numbers.month,
         numbers.week,

@@ -110,6 +110,19 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE packages ADD COLUMN stale TEXT;
       CREATE INDEX packages_by_repo ON packages (owner, repo);
     `
+  },
+  {
+    version: 3,
+    description: 'full passes over the versions pages: pass start per package, seen time per version (SPEC 5.6)',
+    sql: `
+      -- ISO time the current pass over the deep versions pages began; NULL when none is in progress.
+      ALTER TABLE packages ADD COLUMN versions_pass_started_at TEXT;
+      -- When the version was last observed in a refresh, epoch seconds (a complete pass deletes the
+      -- versions seen before it began). Older rows only know the day: the end of that day is assumed,
+      -- so a pass begun that day never deletes a version it may have seen.
+      ALTER TABLE versions ADD COLUMN seen_at INTEGER NOT NULL DEFAULT 0;
+      UPDATE versions SET seen_at = (last_seen + 1) * 86400 - 1;
+    `
   }
 ]
 

@@ -32,6 +32,11 @@ export interface StoredPackage {
   lastRefresh: string | null
   refreshedCycle: number
   versionsCursor: number
+  /**
+   * When the current pass over the deep versions pages began (ISO time), as the last refresh stored
+   * it (`PackageRefresh.versionsPassStartedAt`); null when no pass is in progress or never recorded.
+   */
+  versionsPassStartedAt: string | null
   versionCount: number | null
   /** Versions whose image size is known (never fetched again, SPEC 5.4). */
   sizedVersionIds: Set<number>
@@ -205,6 +210,7 @@ export class Store {
           lastRefresh: textOrNull(row, 'last_refresh'),
           refreshedCycle: int(row, 'refreshed_cycle'),
           versionsCursor: int(row, 'versions_cursor'),
+          versionsPassStartedAt: textOrNull(row, 'versions_pass_started_at'),
           versionCount: intOrNull(row, 'version_count'),
           sizedVersionIds: sets?.sized ?? new Set<number>(),
           knownVersionIds: sets?.known ?? new Set<number>()
