@@ -80,6 +80,12 @@ export interface PackagePage {
   lastPublished: string | null
   /** Up to 5 recent tagged versions shown on the page. */
   recent: VersionRow[]
+  /**
+   * Parts of the page that were not understood although the total was (the chart, the recent box):
+   * the total still counts (SPEC 6.2), the part's metrics stay stale. Empty or absent: none.
+   * A chart not understood leaves `daily` empty; a recent box not understood leaves `recent` empty.
+   */
+  problems?: { marker: string; detail: string }[]
 }
 
 export interface VersionsPage {

@@ -174,6 +174,7 @@ describe('the bundled action, end to end', () => {
       expect(run.code).toBe(0)
       expect(run.stdout).toContain(releaseTags[0] ?? 'no tag')
       expect(run.outputs.stale).toBe('1')
+      expect(run.outputs.packages).toBe(String(expectedPackages(gh).length - 1))
       releaseTags.push(run.outputs['release-tag'] ?? '')
 
       const files = readBranch(sandbox.origin, 'index')

@@ -78,9 +78,31 @@ describe('package pages', () => {
     expect(error.marker).toBe('Total downloads')
   })
 
-  it('a chart with no bars is not understood', () => {
+  it('a chart with no bars is not understood, but the total on the same page still is', () => {
     const html = read('package-npm.html').replace(/<rect[^>]*><\/rect>/g, '')
-    expect(notUnderstood(() => parsePackagePage(html, URL_BASE)).marker).toBe('Downloads for the last 30 days')
+    const page = parsePackagePage(html, URL_BASE)
+    expect(page.total).toBe(987)
+    expect(page.daily).toEqual([])
+    expect(page.problems?.map((p) => p.marker)).toEqual(['Downloads for the last 30 days'])
+    expect(page.recent).toHaveLength(2)
+  })
+
+  it('a missing chart is a problem of its own: total, time and recent rows are still read', () => {
+    const html = read('package-container.html').replace(/aria-label="Downloads for the last 30 days"/g, 'aria-label="Activity"')
+    const page = parsePackagePage(html, URL_BASE)
+    expect([page.total, page.daily, page.lastPublished, page.recent.length]).toEqual([14360, [], '2026-03-08T09:06:03Z', 3])
+    expect(page.problems).toEqual([{ marker: 'Downloads for the last 30 days', detail: expect.stringContaining('found 0 charts') }])
+  })
+
+  it('a well-formed page reports no problems', () => {
+    expect(parsePackagePage(read('package-container.html'), URL_BASE).problems).toEqual([])
+  })
+
+  it('recent rows whose label was renamed are a problem, not an empty box; the total still counts', () => {
+    const html = read('package-container.html').replace(/Version downloads/g, 'Downloads of this version')
+    const page = parsePackagePage(html, URL_BASE)
+    expect([page.total, page.recent, page.daily.length]).toEqual([14360, [], 30])
+    expect(page.problems?.map((p) => p.marker)).toEqual(['Version downloads'])
   })
 })
 
@@ -128,6 +150,34 @@ describe('versions pages', () => {
 
   it('an empty page is valid', () => {
     expect(parseVersionsPage(read('versions-empty.html'), URL_BASE)).toEqual({ rows: [], tagged: 0, untagged: 0, totalPages: null })
+  })
+
+  it('rows whose `Version downloads` label was renamed are not understood, never an empty page', () => {
+    // Found through their labels, the rows would silently vanish and the list would read as empty.
+    const renamed = (file: string): string => read(file).replace(/Version downloads/g, 'Downloads of this version')
+    const tagged = notUnderstood(() => parseVersionsPage(renamed('versions-container-tagged.html'), URL_BASE))
+    expect([tagged.marker, tagged.page]).toEqual(['Version downloads', URL_BASE])
+    expect(tagged.message).toContain('links 3 versions')
+    // No totals here, only the version links.
+    const maven = renamed('versions-maven.html').replace(/\d+ (un)?tagged/g, '')
+    expect(notUnderstood(() => parseVersionsPage(maven, URL_BASE)).marker).toBe('Version downloads')
+  })
+
+  it('an empty page whose totals or pager say it holds versions is not understood', () => {
+    const stated = read('versions-empty.html').replace('0 untagged', '3 untagged')
+    expect(notUnderstood(() => parseVersionsPage(stated, `${URL_BASE}x?page=1`)).message).toContain('states 3 versions')
+    // Page 2 of 51 versions holds one; page 3 holds none (past the end: valid).
+    const fiftyOne = read('versions-empty.html').replace('0 untagged', '51 untagged')
+    expect(notUnderstood(() => parseVersionsPage(fiftyOne, `${URL_BASE}x?page=2`)).marker).toBe('Version downloads')
+    expect(parseVersionsPage(fiftyOne, `${URL_BASE}x?page=3`).rows).toEqual([])
+    // The tagged filter counts the tagged versions only.
+    const untaggedOnly = `${URL_BASE}x?filters%5Bversion_type%5D=tagged&page=1`
+    expect(parseVersionsPage(fiftyOne, untaggedOnly).rows).toEqual([])
+    const withTagged = fiftyOne.replace('0 tagged', '2 tagged')
+    expect(notUnderstood(() => parseVersionsPage(withTagged, untaggedOnly)).message).toContain('states 2 versions')
+    // A pager that reaches this page.
+    const paged = read('versions-empty.html').replace('</ul>', '</ul><nav aria-label="Pagination"><a class="current" data-total-pages="4" href="?page=2">2</a></nav>')
+    expect(notUnderstood(() => parseVersionsPage(paged, `${URL_BASE}x?page=2`)).message).toContain('pager has 4 pages')
   })
 
   it('a row without its count is not understood', () => {

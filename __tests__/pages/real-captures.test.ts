@@ -50,6 +50,17 @@ describeReal(`real captures (${present ? 'present' : 'SKIPPED: ../shared/fixture
       expect(page.lastPublished).toBe('2026-05-09T08:06:03Z')
     })
 
+    it('reports no part of the page as not understood', () => {
+      expect(page.problems).toEqual([])
+    })
+
+    it('without its chart, or with the recent rows unrecognised, still reads the total', () => {
+      const noChart = parsePackagePage(read(NAS_DOCTOR).replace(/Downloads for the last 30 days/g, 'Activity'), url)
+      expect([noChart.total, noChart.daily, noChart.problems?.map((p) => p.marker)]).toEqual([14360, [], ['Downloads for the last 30 days']])
+      const noRows = parsePackagePage(read(NAS_DOCTOR).replace(/Version downloads/g, 'Downloads'), url)
+      expect([noRows.total, noRows.recent, noRows.problems?.map((p) => p.marker)]).toEqual([14360, [], ['Version downloads']])
+    })
+
     it('reads the 5 recent tagged versions', () => {
       expect(page.recent.map((r) => [r.id, r.tags, r.downloads])).toEqual([
         [852161345, ['latest', '0.10', '0.10.0', 'nightly'], 581],
@@ -121,6 +132,11 @@ describeReal(`real captures (${present ? 'present' : 'SKIPPED: ../shared/fixture
       expect(page.tagged).toBe(1862)
       expect(page.untagged).toBe(3903)
       expect(page.totalPages).toBe(38)
+    })
+
+    it('with its `Version downloads` label renamed, is not understood (never read as an empty list)', () => {
+      const renamed = html.replace(/Version downloads/g, 'Downloads')
+      expect(() => parseVersionsPage(renamed, url)).toThrow(/Version downloads.*links 50 versions/)
     })
 
     it('is not a package page: it has no Total downloads', () => {

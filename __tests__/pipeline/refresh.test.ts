@@ -14,7 +14,8 @@ import { createApi } from '../../src/github/api.js'
 import { createImageSizer } from '../../src/github/registry.js'
 import { packagePageUrl, versionsUrl, ownerListingUrl } from '../../src/github/urls.js'
 import { Store } from '../../src/store/store.js'
-import type { PackageRef, PackageSnapshot } from '../../src/types.js'
+import type { PackageRef, PackageRefresh, PackageSnapshot } from '../../src/types.js'
+import type { Http, ImageSizer } from '../../src/ports.js'
 import { refreshStage, type RefreshDeps, type RefreshReport } from '../../src/pipeline/refresh.js'
 import type { PlannedOwner } from '../../src/pipeline/plan.js'
 import type { OptOutRule } from '../../src/pipeline/owner-files.js'
@@ -125,6 +126,31 @@ function ownerWithVersions(login: string, id: number, versions: number): Scenari
   const owner = synthetic.owners[0] as ScenarioOwner
   return { ...owner, login, id, type: 'User' }
 }
+
+/** An HTTP client whose page bodies pass through `rewrite` when `matches(url)` (a changed layout). */
+function rewritingHttp(http: Http, matches: (url: string) => boolean, rewrite: (html: string) => string): Http {
+  return {
+    async request(req) {
+      const response = await http.request(req)
+      if (!matches(req.url) || response.status !== 200) return response
+      const html = rewrite(response.text())
+      return { ...response, body: new TextEncoder().encode(html), text: () => html }
+    }
+  }
+}
+
+/** The real store, with every PackageRefresh handed to it recorded. */
+function recordingStore(store: Store): { store: Store; saved: PackageRefresh[] } {
+  const saved: PackageRefresh[] = []
+  const wrapper = Object.create(store) as Store
+  wrapper.savePackageRefresh = (refresh, cycle) => {
+    saved.push(refresh)
+    store.savePackageRefresh(refresh, cycle)
+  }
+  return { store: wrapper, saved }
+}
+
+const RENAMED_LABEL = (html: string): string => html.replace(/Version downloads/g, 'Downloads of this version')
 
 describe('refreshStage', () => {
   it('stores exact totals, windows and versions for every package type', async () => {
@@ -438,5 +464,274 @@ describe('refreshStage with a stale owner type', () => {
       ownerOf(scenario, 'pixel-forge').packages.map((p) => p.name).sort()
     )
     expect(report.refreshed.every((r) => r.ownerType === 'orgs')).toBe(true)
+  })
+})
+
+describe('refreshStage fails closed on versions lists (SPEC 5.3)', () => {
+  it('a versions page whose rows are not recognised is not a complete list: nothing is deleted', async () => {
+    const scenario = sampleScenario()
+    scenario.owners.push(ownerWithVersions('ninety', 91_000_090, 90))
+    const w = await world(scenario)
+    const pkg = ownerOf(scenario, 'ninety').packages[0] as ScenarioPackage
+    const ref = refOf(scenario, 'ninety', pkg.name)
+    await w.run(['ninety'])
+    expect(snapshotOf(w.store, 'ninety', pkg.name).versions).toHaveLength(90)
+
+    // GitHub renames the label the rows are found by: page 2 would read as empty.
+    const page2 = versionsUrl(w.gh.serverUrl, ref, { page: 2 })
+    const recorder = recordingStore(w.store)
+    const http = rewritingHttp(w.deps.http, (url) => url === page2, RENAMED_LABEL)
+    await w.run(['ninety'], { http, store: recorder.store })
+    expect(recorder.saved).toHaveLength(1)
+    expect(recorder.saved[0]?.versionsComplete).toBe(false)
+    expect(recorder.saved[0]?.problems).toEqual([{ page: page2, marker: 'Version downloads' }])
+    expect(w.warnings.some((m) => m.includes(page2))).toBe(true)
+    expect(snapshotOf(w.store, 'ninety', pkg.name).versions).toHaveLength(90)
+  })
+
+  it('a page whose rows do not add up to its stated totals is not a complete list', async () => {
+    const scenario = sampleScenario()
+    scenario.owners.push(ownerWithVersions('forty', 91_000_040, 40))
+    const w = await world(scenario)
+    const pkg = ownerOf(scenario, 'forty').packages[0] as ScenarioPackage
+    const ref = refOf(scenario, 'forty', pkg.name)
+    await w.run(['forty'])
+    expect(snapshotOf(w.store, 'forty', pkg.name).versions).toHaveLength(40)
+
+    // One row loses its label (the other 39 are read): the page still states 40 versions.
+    const page1 = versionsUrl(w.gh.serverUrl, ref, { page: 1 })
+    const recorder = recordingStore(w.store)
+    const lastLabel = /Version downloads(?![\s\S]*Version downloads)/ // the oldest row's, untagged
+    const http = rewritingHttp(w.deps.http, (url) => url === page1, (html) => html.replace(lastLabel, 'Downloads'))
+    await w.run(['forty'], { http, store: recorder.store })
+    expect(recorder.saved[0]?.versions).toHaveLength(39)
+    expect(recorder.saved[0]?.versionCount).toBe(40)
+    expect(recorder.saved[0]?.versionsComplete).toBe(false)
+    expect(recorder.saved[0]?.problems).toEqual([{ page: page1, marker: 'Version downloads' }])
+    expect(snapshotOf(w.store, 'forty', pkg.name).versions).toHaveLength(40)
+
+    // Read as stated: complete again, and a vanished version is dropped.
+    pkg.versions = pkg.versions.slice(1)
+    await w.run(['forty'])
+    expect(snapshotOf(w.store, 'forty', pkg.name).versions).toHaveLength(39)
+  })
+})
+
+describe('refreshStage with a package page whose chart is not understood (SPEC 6.2)', () => {
+  it('updates the total, keeps the windows (stale) and reports the page and marker', async () => {
+    const scenario = sampleScenario()
+    const w = await world(scenario)
+    await w.run(['octo-dev'])
+    const pkg = packageOf(scenario, 'octo-dev', 'octo-utils')
+    const before = snapshotOf(w.store, 'octo-dev', 'octo-utils')
+    expect(before.downloadsMonth).toBe(expectedWindows(pkg).month)
+
+    const ref = refOf(scenario, 'octo-dev', 'octo-utils')
+    const pageUrl = packagePageUrl(w.gh.serverUrl, ref)
+    pkg.total += 1000
+    pkg.daily = pkg.daily.map((d) => ({ ...d, count: d.count + 5 }))
+    const http = rewritingHttp(
+      w.deps.http,
+      (url) => url === pageUrl,
+      (html) => html.replace('aria-label="Downloads for the last 30 days"', 'aria-label="Activity"')
+    )
+    clock += 86_400_000 // the next day, so the kept windows are visibly carried over
+    const recorder = recordingStore(w.store)
+    const report = await w.run(['octo-dev'], { http, store: recorder.store })
+
+    const saved = recorder.saved.find((r) => r.ref.name === 'octo-utils')
+    expect(saved?.downloads).toBe(pkg.total)
+    expect(saved?.windows).toBeNull()
+    expect(saved?.problems).toEqual([{ page: pageUrl, marker: 'Downloads for the last 30 days' }])
+    expect(report.refreshed.map((r) => r.name).sort()).toEqual(['octo-app', 'octo-utils'])
+    expect(report.stale).toEqual([{ ref, page: pageUrl, marker: 'Downloads for the last 30 days' }])
+    expect(w.warnings.some((m) => m.includes(pageUrl) && m.includes('Downloads for the last 30 days'))).toBe(true)
+
+    const after = snapshotOf(w.store, 'octo-dev', 'octo-utils')
+    expect(after.downloads).toBe(pkg.total)
+    expect([after.downloadsMonth, after.downloadsWeek, after.downloadsDay]).toEqual([
+      before.downloadsMonth,
+      before.downloadsWeek,
+      before.downloadsDay
+    ])
+    expect(after.stale).toEqual({ downloads_month: before.date, downloads_week: before.date, downloads_day: before.date })
+  })
+})
+
+describe('refreshStage passes over the versions of a package with more than 100 (SPEC 5.6)', () => {
+  /** One owner with one 130-version container: 3 list pages, so a pass takes 2 refreshes (deep pages 2 and 3). */
+  async function deepWorld(): Promise<{ w: World; pkg: ScenarioPackage; ref: PackageRef; saved: PackageRefresh[]; refresh(http?: Http): Promise<PackageRefresh> }> {
+    const scenario = sampleScenario()
+    scenario.owners.push(ownerWithVersions('deep', 91_000_130, 130))
+    const w = await world(scenario)
+    const pkg = ownerOf(scenario, 'deep').packages[0] as ScenarioPackage
+    const recorder = recordingStore(w.store)
+    const refresh = async (http?: Http): Promise<PackageRefresh> => {
+      await w.run(['deep'], { store: recorder.store, ...(http ? { http } : {}) })
+      const last = recorder.saved[recorder.saved.length - 1]
+      if (!last) throw new Error('nothing saved')
+      return last
+    }
+    return { w, pkg, ref: refOf(scenario, 'deep', pkg.name), saved: recorder.saved, refresh }
+  }
+
+  const ids = (pkg: ScenarioPackage): number[] => pkg.versions.map((v) => v.id).sort((a, b) => a - b)
+  const storedIds = (w: World, pkg: ScenarioPackage): number[] =>
+    snapshotOf(w.store, 'deep', pkg.name).versions.map((v) => v.id).sort((a, b) => a - b)
+  const pass = (r: PackageRefresh): unknown => [r.versionsCursor, r.versionsPassStartedAt, r.versionsPassComplete, r.versionsComplete]
+
+  it('starts a pass on deep page 2, carries it, and ends it on the last page', async () => {
+    const { w, pkg, refresh } = await deepWorld()
+    const first = await refresh()
+    expect(pass(first)).toEqual([3, first.at, false, false])
+    const second = await refresh()
+    expect(pass(second)).toEqual([2, first.at, true, false])
+    expect(storedIds(w, pkg)).toEqual(ids(pkg))
+    const third = await refresh() // a new pass
+    expect(pass(third)).toEqual([3, third.at, false, false])
+  })
+
+  it('a version removed from the list is gone after a full pass begun after its removal', async () => {
+    const { w, pkg, refresh } = await deepWorld()
+    await refresh()
+    await refresh()
+    expect(storedIds(w, pkg)).toEqual(ids(pkg))
+
+    // Remove untagged versions from the newest page, the middle and the oldest page.
+    const byAge = [...pkg.versions].sort((a, b) => b.id - a.id).filter((v) => v.tags.length === 0)
+    const removed = [byAge[3], byAge[60], byAge[byAge.length - 1]].map((v) => v?.id as number)
+    pkg.versions = pkg.versions.filter((v) => !removed.includes(v.id))
+
+    const start = await refresh() // deep page 2: a new pass starts
+    expect(pass(start)).toEqual([3, start.at, false, false])
+    expect(start.versionCount).toBe(127)
+    const end = await refresh() // deep page 3: the pass is complete
+    expect(pass(end)).toEqual([2, start.at, true, false])
+    expect(end.versions.map((v) => v.id).filter((id) => removed.includes(id))).toEqual([])
+    const stored = storedIds(w, pkg)
+    expect(stored).toEqual(ids(pkg))
+    for (const id of removed) expect(stored).not.toContain(id)
+  })
+
+  it('a removal during a pass invalidates it (unread versions may have moved onto read pages)', async () => {
+    const { w, pkg, refresh } = await deepWorld()
+    await refresh()
+    await refresh()
+    expect(storedIds(w, pkg)).toEqual(ids(pkg)) // a full pass: every version known
+
+    const start = await refresh()
+    expect(start.versionsPassStartedAt).toBe(start.at)
+    // Ten versions of page 2, already read in this pass, go: the newest ten of page 3 move onto
+    // page 2 and are not on page 3 when it is read. Were the pass trusted, they would be deleted.
+    const newestFirst = [...pkg.versions].sort((a, b) => b.id - a.id)
+    const gone = newestFirst.slice(55, 65).map((v) => v.id)
+    pkg.versions = pkg.versions.filter((v) => !gone.includes(v.id))
+    const next = await refresh()
+    expect(pass(next)).toEqual([2, null, false, false])
+    expect(storedIds(w, pkg).filter((id) => !gone.includes(id))).toEqual(ids(pkg))
+
+    // The next full pass drops the removed ones, and only them.
+    await refresh()
+    const end = await refresh()
+    expect(end.versionsPassComplete).toBe(true)
+    expect(storedIds(w, pkg)).toEqual(ids(pkg))
+  })
+
+  it('versions added during a pass shift the pages but cost no version', async () => {
+    const { w, pkg, refresh } = await deepWorld()
+    const known = ids(pkg)
+    const start = await refresh()
+    // 60 new versions: the list grows to 4 pages, every unread version moves 60 places down.
+    const template = pkg.versions[0] as ScenarioPackage['versions'][number]
+    const top = Math.max(...known)
+    for (let i = 1; i <= 60; i++) pkg.versions.push({ ...template, id: top + i, name: `sha256:${String(top + i).padStart(64, '0')}`, tags: [] })
+    const middle = await refresh()
+    expect(pass(middle)).toEqual([4, start.at, false, false])
+    const end = await refresh()
+    expect(pass(end)).toEqual([2, start.at, true, false])
+    const stored = storedIds(w, pkg)
+    for (const id of known) expect(stored).toContain(id)
+  })
+
+  it('a versions page of the pass that is not understood invalidates the pass until the next one', async () => {
+    const { w, pkg, ref, refresh } = await deepWorld()
+    await refresh()
+    await refresh()
+    expect(storedIds(w, pkg)).toEqual(ids(pkg))
+    await refresh()
+    const page3 = versionsUrl(w.gh.serverUrl, ref, { page: 3 })
+    const broken = await refresh(rewritingHttp(w.deps.http, (url) => url === page3, RENAMED_LABEL))
+    expect(pass(broken)).toEqual([2, null, false, false])
+    expect(broken.problems).toEqual([{ page: page3, marker: 'Version downloads' }])
+    expect(storedIds(w, pkg)).toEqual(ids(pkg))
+
+    // Neither may a broken tagged page (or page 1) leave a pass valid.
+    const start = await refresh()
+    expect(start.versionsPassStartedAt).toBe(start.at)
+    const tagged = versionsUrl(w.gh.serverUrl, ref, { page: 1, tagged: true })
+    const brokenTagged = await refresh(rewritingHttp(w.deps.http, (url) => url === tagged, RENAMED_LABEL))
+    expect(pass(brokenTagged)).toEqual([2, null, false, false])
+    const again = await refresh()
+    expect(pass(again)).toEqual([3, again.at, false, false])
+    const page1 = versionsUrl(w.gh.serverUrl, ref, { page: 1 })
+    const brokenFirst = await refresh(rewritingHttp(w.deps.http, (url) => url === page1, RENAMED_LABEL))
+    expect(brokenFirst.versionsPassStartedAt).toBeNull()
+    expect(brokenFirst.versionsPassComplete).toBe(false)
+    expect(storedIds(w, pkg)).toEqual(ids(pkg))
+  })
+
+  it('a package of up to 100 versions has no pass: it is read whole', async () => {
+    const scenario = sampleScenario()
+    scenario.owners.push(ownerWithVersions('ninety', 91_000_090, 90))
+    const w = await world(scenario)
+    const recorder = recordingStore(w.store)
+    await w.run(['ninety'], { store: recorder.store })
+    expect(pass(recorder.saved[0] as PackageRefresh)).toEqual([2, null, false, true])
+  })
+})
+
+describe('refreshStage sizes images without getting stuck (SPEC 5.4)', () => {
+  it('moves on from versions the registry cannot size, at most 3 lookups per refresh', async () => {
+    const scenario = sampleScenario()
+    scenario.owners.push(ownerWithVersions('sized', 91_000_020, 20))
+    const w = await world(scenario)
+    const pkg = ownerOf(scenario, 'sized').packages[0] as ScenarioPackage
+    const newestFirst = [...pkg.versions].sort((a, b) => b.id - a.id)
+    // The registry has no manifest for the three newest versions.
+    const missing = new Set(newestFirst.slice(0, 3).map((v) => v.name))
+    const asked: string[][] = []
+    const sizer: ImageSizer = {
+      sizeOf: async (owner, name, reference, signal) => {
+        asked[asked.length - 1]?.push(reference)
+        return missing.has(reference) ? null : w.deps.sizer.sizeOf(owner, name, reference, signal)
+      }
+    }
+    const sizedIds = (): number[] => snapshotOf(w.store, 'sized', pkg.name).versions.filter((v) => v.size >= 0).map((v) => v.id)
+    for (let run = 0; run < 12; run++) {
+      asked.push([])
+      clock += 3_600_000 // one run an hour
+      await w.run(['sized'], { sizer })
+      expect(asked[run]?.length).toBeLessThanOrEqual(3)
+    }
+    expect(asked[0]).toEqual([...missing])
+    // Every version the registry can size was sized; the others are asked at most once per run.
+    expect(sizedIds().sort()).toEqual(newestFirst.slice(3).map((v) => v.id).sort())
+  })
+
+  it('does not ask again in the same run for a version the registry had no size for', async () => {
+    const scenario = sampleScenario()
+    scenario.owners.push(ownerWithVersions('sized', 91_000_020, 20))
+    const w = await world(scenario)
+    const pkg = ownerOf(scenario, 'sized').packages[0] as ScenarioPackage
+    const owner = ownerOf(scenario, 'sized')
+    const asked: string[] = []
+    const sizer: ImageSizer = { sizeOf: async (_o, _n, reference) => (asked.push(reference), null) }
+    const ctx = { http: w.deps.http, sizer, serverUrl: w.gh.serverUrl, signal: new AbortController().signal, now: w.deps.now, log: w.deps.log, unsizable: new Set<string>() }
+    const ref = refOf(scenario, 'sized', pkg.name)
+    const { refreshPackage } = await import('../../src/pipeline/refresh-package.js')
+    await refreshPackage(ctx, ref, owner.id, null)
+    await refreshPackage(ctx, ref, owner.id, null)
+    const newestFirst = [...pkg.versions].sort((a, b) => b.id - a.id).map((v) => v.name)
+    expect(asked).toEqual(newestFirst.slice(0, 6))
   })
 })

@@ -18,17 +18,19 @@ import {
 } from '../types.js'
 import { packagePageUrl, versionsUrl } from '../github/urls.js'
 import { parsePackagePage } from '../github/pages/package.js'
-import { parseVersionsPage } from '../github/pages/versions.js'
+import { parseVersionsPage, VERSIONS_PAGE_SIZE } from '../github/pages/versions.js'
 import { windowsFromDaily } from '../github/pages/count.js'
 import { BudgetExhausted } from '../github/http.js'
 import { fetchPage } from './page-fetch.js'
 
 /** Rows per versions-list page. */
-export const VERSIONS_PAGE_SIZE = 50
-/** Images sized per refresh at most (sizes are immutable, so the rest come in later refreshes). */
+export { VERSIONS_PAGE_SIZE }
+/** Registry size lookups per refresh at most (sizes are immutable, so the rest come in later refreshes). */
 export const SIZES_PER_REFRESH = 3
 /** The first deep page of the rotation (page 1 is read on every refresh anyway). */
 const FIRST_DEEP_PAGE = 2
+/** The marker named when a versions page's rows do not add up to the totals it states. */
+const ROWS_MARKER = 'Version downloads'
 
 export interface PackageRefreshContext {
   http: Http
@@ -37,12 +39,26 @@ export interface PackageRefreshContext {
   signal: AbortSignal
   now: () => Date
   log: { debug(message: string): void }
+  /**
+   * Image references (`owner/name@reference`, lower case) the registry could not size in this run
+   * (no such manifest): not asked again in the run. Shared by the refresh stage; absent = not kept.
+   */
+  unsizable?: Set<string>
 }
 
-/** What the store remembers of the package, for the rotation and for sizes. */
+/**
+ * What the store remembers of the package, for the rotation and for sizes. The pass fields are
+ * optional so that a store without them still fits: no pass is then in progress.
+ */
 export interface PackageMemory {
   versionsCursor: number
   sizedVersionIds: ReadonlySet<number>
+  /** When the current pass over the versions pages began (SPEC 5.6); null: none in progress. */
+  versionsPassStartedAt?: string | null
+  /** The version count (tagged + untagged) the last refresh read, to notice removals during a pass. */
+  versionCount?: number | null
+  /** Versions the store knows: unsized ones among them wait in the sizing backlog. */
+  knownVersionIds?: ReadonlySet<number>
 }
 
 export type PackageOutcome =
@@ -70,7 +86,9 @@ export async function refreshPackage(
   ])
   if (html === null) return { kind: 'missing', page: pageUrl }
   const page = understood(() => parsePackagePage(html, pageUrl), pageProblems)
-  // The package page's problem first: it is the one that makes the package stale.
+  // Parts of an understood page that were not (the chart, the recent box): the total still counts.
+  for (const part of page?.problems ?? []) pageProblems.push({ page: pageUrl, marker: part.marker })
+  // The package page's problems first: they are the ones that make metrics stale.
   const problems = [...pageProblems, ...versionProblems]
 
   // Rows seen anywhere in this refresh, merged by id; the package page's recent box fills gaps.
@@ -79,10 +97,15 @@ export async function refreshPackage(
   const observations = [...versions.rows.values()]
     .sort((a, b) => b.id - a.id)
     .map((row): VersionObservation => ({ id: row.id, name: row.name, tags: row.tags, downloads: row.downloads }))
-  if (ref.type === 'container') await sizeNewestUnsized(ctx, ref, observations, memory?.sizedVersionIds ?? new Set())
-
   const at = ctx.now()
+  if (ref.type === 'container') {
+    await sizeNewestUnsized(ctx, ref, observations, memory, at)
+  }
+
   const windows = page ? windowsFromDaily(page.daily) : null
+  // A pass begun in this refresh starts at its time; the versions it read are seen at that time too.
+  const passStartedAt =
+    versions.pass === 'start' ? at.toISOString() : versions.pass === 'continue' ? (memory?.versionsPassStartedAt ?? null) : null
   return {
     kind: 'read',
     refresh: {
@@ -91,13 +114,15 @@ export async function refreshPackage(
       day: utcDay(at),
       at: at.toISOString(),
       downloads: page ? page.total : null,
-      // A chart without bars is unknown, not zero: keep the previous windows.
+      // A chart without bars or not understood is unknown, not zero: keep the previous windows.
       windows: windows && windows.month >= 0 ? windows : null,
       lastPublished: page ? page.lastPublished : null,
       versions: observations,
       versionsComplete: versions.complete,
       versionCount: versions.count,
       versionsCursor: versions.nextCursor,
+      versionsPassStartedAt: passStartedAt,
+      versionsPassComplete: passStartedAt !== null && versions.passEnds,
       problems
     }
   }
@@ -105,11 +130,36 @@ export async function refreshPackage(
 
 interface VersionsRead {
   rows: Map<number, VersionRow>
+  /** Every version was read in this refresh, and the rows add up to the stated count (up to 100 versions). */
   complete: boolean
+  /** The version count last stated in this refresh. */
   count: number | null
   nextCursor: number
+  /**
+   * The pass over the deep pages after this refresh (SPEC 5.6): `start` = a new pass begins with
+   * this refresh (its deep page is the first one), `continue` = the stored pass goes on, null = no
+   * valid pass (no deep pages, or a page read in this refresh fails the checks).
+   */
+  pass: 'start' | 'continue' | null
+  /** The deep page read in this refresh was the last one: a valid pass ends here. */
+  passEnds: boolean
 }
 
+/**
+ * Reads the versions lists within the budget of SPEC 5.6, and says what the reading proves.
+ *
+ * Up to 100 versions: read whole. `complete` only when every page was understood and, when the
+ * pages state totals, the rows add up to them (a version absent from a complete read is gone).
+ *
+ * More: page 1, the tagged page 1 when tagged versions lie beyond it, and one deep page from the
+ * cursor (2, 3, ... last, then 2 again). A pass starts with the refresh that reads deep page 2 and
+ * ends with the one that reads the last page; a version absent from every page of a valid pass is
+ * gone. A version's position only grows while nothing newer is removed (new versions come first),
+ * so a pass that follows it page by page cannot miss it: page 1 is read every refresh and the
+ * cursor moves one page at a time. A pass is valid only when every versions page read during it was
+ * understood, states the totals and holds the rows they imply, and the stated count never went down
+ * (a removal could move an unread version onto a page already read).
+ */
 async function readVersions(
   ctx: PackageRefreshContext,
   ref: PackageRef,
@@ -119,19 +169,37 @@ async function readVersions(
   const rows = new Map<number, VersionRow>()
   const keepCursor = memory?.versionsCursor ?? FIRST_DEEP_PAGE
   const first = await readVersionsPage(ctx, ref, { page: 1 }, problems)
-  if (!first) return { rows, complete: false, count: null, nextCursor: keepCursor }
+  // Page 1 not read: nothing is proven, and a pass in progress has a gap.
+  if (!first) return { rows, complete: false, count: null, nextCursor: keepCursor, pass: null, passEnds: false }
   addRows(rows, first.rows)
 
   const count = statedCount(first)
-  const totalPages = first.totalPages ?? (count !== null ? Math.max(1, Math.ceil(count / VERSIONS_PAGE_SIZE)) : null)
-  if (totalPages === 1 || (totalPages === null && first.rows.length < VERSIONS_PAGE_SIZE)) {
-    return { rows, complete: true, count: count ?? rows.size, nextCursor: FIRST_DEEP_PAGE }
+  const firstOk = rowsAsStated(first, count, 1, problems)
+  // A stated count (checked against the rows just now) decides the page count; else the pager, else a short page.
+  const totalPages =
+    count !== null
+      ? Math.max(1, Math.ceil(count / VERSIONS_PAGE_SIZE))
+      : (first.totalPages ?? (first.rows.length < VERSIONS_PAGE_SIZE ? 1 : null))
+  if (totalPages === 1) {
+    return { rows, complete: firstOk, count, nextCursor: FIRST_DEEP_PAGE, pass: null, passEnds: false }
   }
   if (totalPages === 2) {
     // Up to 100 versions: read whole on every refresh, so vanished versions are known to be gone.
     const second = await readVersionsPage(ctx, ref, { page: 2 }, problems)
     if (second) addRows(rows, second.rows)
-    return { rows, complete: second !== null, count, nextCursor: FIRST_DEEP_PAGE }
+    const secondCount = second && statedCount(second)
+    const secondOk = second !== null && rowsAsStated(second, secondCount, 2, problems)
+    // Versions added or removed between the two reads shift rows between pages: not complete (no
+    // problem either; the next refresh reads both again).
+    const addsUp = count === null || (secondCount === count && rows.size === count)
+    return {
+      rows,
+      complete: firstOk && secondOk && addsUp,
+      count: secondCount ?? count,
+      nextCursor: FIRST_DEEP_PAGE,
+      pass: null,
+      passEnds: false
+    }
   }
 
   const taggedSeen = first.rows.filter((row) => row.tags.length > 0).length
@@ -144,25 +212,71 @@ async function readVersions(
   ])
   if (deep) addRows(rows, deep.rows)
   if (tagged) addRows(rows, tagged.rows)
-  // Wrap after the last page (or a short page, when the pager did not say how many there are).
-  const lastPage =
-    (totalPages !== null && cursor >= totalPages) || (deep !== null && deep.rows.length < VERSIONS_PAGE_SIZE)
-  return { rows, complete: false, count, nextCursor: lastPage ? FIRST_DEEP_PAGE : cursor + 1 }
+  const deepCount = deep && statedCount(deep)
+  const deepOk = deep !== null && rowsAsStated(deep, deepCount, cursor, problems)
+  const taggedOk = !readTagged || (tagged !== null && rowsAsStated(tagged, tagged.tagged, 1, problems))
+
+  // Wrap after the last page: by the deep page's own totals, else its pager, else a short page.
+  const lastPage = deep
+    ? isLastPage(deep, deepCount, cursor)
+    : totalPages !== null && cursor >= totalPages
+  const starts = cursor === FIRST_DEEP_PAGE
+  const previousCount = memory?.versionCount ?? null
+  const valid =
+    firstOk &&
+    deepOk &&
+    taggedOk &&
+    count !== null &&
+    deepCount !== null &&
+    deepCount >= count &&
+    (starts || (previousCount !== null && count >= previousCount))
+  return {
+    rows,
+    complete: false,
+    count: deepCount ?? count,
+    nextCursor: lastPage ? FIRST_DEEP_PAGE : cursor + 1,
+    pass: valid ? (starts ? 'start' : 'continue') : null,
+    passEnds: valid && lastPage
+  }
 }
+
+/** Whether the deep page `n` is the last list page. */
+function isLastPage(page: VersionsPage, count: number | null, n: number): boolean {
+  if (count !== null) return n * VERSIONS_PAGE_SIZE >= count
+  if (page.totalPages !== null) return n >= page.totalPages
+  return page.rows.length < VERSIONS_PAGE_SIZE
+}
+
+/**
+ * Whether page `n` holds as many rows as the total it states implies (50, or the remainder on the
+ * last page); a page and its totals come from one rendering, so a mismatch means rows were not
+ * read: recorded as a problem. True when the page states no total (nothing to check).
+ */
+function rowsAsStated(page: ReadVersionsPage, listed: number | null, n: number, problems: Problem[]): boolean {
+  if (listed === null) return true
+  const expected = Math.min(VERSIONS_PAGE_SIZE, Math.max(0, listed - (n - 1) * VERSIONS_PAGE_SIZE))
+  if (page.rows.length === expected) return true
+  problems.push({ page: page.url, marker: ROWS_MARKER })
+  return false
+}
+
+/** A versions page as read, with its URL (for the problems it may cause). */
+type ReadVersionsPage = VersionsPage & { url: string }
 
 async function readVersionsPage(
   ctx: PackageRefreshContext,
   ref: PackageRef,
   options: { page: number; tagged?: boolean },
   problems: Problem[]
-): Promise<VersionsPage | null> {
+): Promise<ReadVersionsPage | null> {
   const url = versionsUrl(ctx.serverUrl, ref, options)
   const html = await fetchPage(ctx.http, url, ctx.signal)
   if (html === null) {
     problems.push({ page: url, marker: 'HTTP 404' })
     return null
   }
-  return understood(() => parseVersionsPage(html, url), problems)
+  const page = understood(() => parseVersionsPage(html, url), problems)
+  return page && { ...page, url }
 }
 
 /** Tagged + untagged as the filter toggles state them; null when the page does not say. */
@@ -188,24 +302,49 @@ function understood<T>(parse: () => T, problems: Problem[]): T | null {
   }
 }
 
-/** Sizes the newest versions never sized (SPEC 5.4: a known size is never fetched again). */
+/**
+ * Sizes versions never sized (SPEC 5.4: a known size is never fetched again), with at most
+ * `SIZES_PER_REFRESH` registry lookups per refresh. Versions new to the store come first, newest
+ * first, so a new release is sized at once. The backlog (versions already known, still unsized: not
+ * reached yet, or the registry had no size for them) follows, newest first but from a starting
+ * point that moves with the hour of the refresh, so versions the registry never sizes cannot hold
+ * the others back refresh after refresh. A version without a size (null: no such manifest) is not
+ * asked again in the run and its lookup passes to the next one; `private` (the repository cannot be
+ * pulled anonymously) ends the package's lookups.
+ */
 async function sizeNewestUnsized(
   ctx: PackageRefreshContext,
   ref: PackageRef,
   newestFirst: VersionObservation[],
-  sized: ReadonlySet<number>
+  memory: PackageMemory | null,
+  at: Date
 ): Promise<void> {
-  const todo = newestFirst.filter((version) => !sized.has(version.id) && imageReference(version) !== null)
-  for (const version of todo.slice(0, SIZES_PER_REFRESH)) {
+  const sized = memory?.sizedVersionIds ?? new Set<number>()
+  const known = memory?.knownVersionIds ?? new Set<number>()
+  const keyOf = (reference: string): string => `${ref.owner}/${ref.name}@${reference}`.toLowerCase()
+  const unsized = newestFirst.filter((version) => {
+    const reference = imageReference(version)
+    return !sized.has(version.id) && reference !== null && !ctx.unsizable?.has(keyOf(reference))
+  })
+  const fresh = unsized.filter((version) => !known.has(version.id))
+  const backlog = unsized.filter((version) => known.has(version.id))
+  const start = backlog.length > 0 ? Math.floor(at.getTime() / 3_600_000) % backlog.length : 0
+  const order = [...fresh, ...backlog.slice(start), ...backlog.slice(0, start)]
+
+  for (const version of order.slice(0, SIZES_PER_REFRESH)) {
     const reference = imageReference(version) as string
+    let size: Awaited<ReturnType<ImageSizer['sizeOf']>>
     try {
-      const size = await ctx.sizer.sizeOf(ref.owner, ref.name, reference, ctx.signal)
-      if (size !== null && size !== 'private') version.size = size
+      size = await ctx.sizer.sizeOf(ref.owner, ref.name, reference, ctx.signal)
     } catch (error) {
       if (ctx.signal.aborted || isStopError(error)) throw error
       // A size is a nice-to-have: the numbers of the refresh still count.
       ctx.log.debug(`size of ${ref.owner}/${ref.name}@${reference} not read: ${String(error)}`)
+      continue
     }
+    if (size === 'private') return
+    if (size === null) ctx.unsizable?.add(keyOf(reference))
+    else version.size = size
   }
 }
 

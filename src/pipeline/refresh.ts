@@ -28,6 +28,10 @@ export interface RefreshPackageRow {
   refreshedCycle: number | null
   versionsCursor: number
   sizedVersionIds: ReadonlySet<number>
+  /** Optional so that a store without them still fits (see `PackageMemory`). */
+  versionsPassStartedAt?: string | null
+  versionCount?: number | null
+  knownVersionIds?: ReadonlySet<number>
 }
 
 /** The store operations the stage needs (the real `Store` satisfies it). */
@@ -72,9 +76,9 @@ export interface StalePackage {
 
 export interface RefreshReport {
   owners: { login: string; packages: number; downloads: number }[]
-  /** Packages whose numbers were refreshed (stale ones excluded). */
+  /** Packages whose total was read (a package whose chart alone was not understood is also in `stale`). */
   refreshed: PackageRef[]
-  /** Packages kept at their last good numbers, with the page and marker that failed. */
+  /** Packages with numbers kept at their last good values, with the page and marker that failed. */
   stale: StalePackage[]
   failedOwners: { login: string; error: string }[]
   retired: { owners: string[]; packages: PackageRef[] }
@@ -107,7 +111,8 @@ export async function refreshStage(deps: RefreshDeps, owners: PlannedOwner[]): P
     cycle,
     stop,
     packageSlots: new Slots(Math.max(1, deps.concurrency)),
-    ownerRows: new Map(deps.store.listOwners().map((row) => [row.login.toLowerCase(), row]))
+    ownerRows: new Map(deps.store.listOwners().map((row) => [row.login.toLowerCase(), row])),
+    unsizable: new Set()
   }
 
   const queue = dedupe(owners)
@@ -132,6 +137,8 @@ interface StageContext {
   stop: AbortController
   packageSlots: Slots
   ownerRows: Map<string, RefreshOwnerRow>
+  /** Image references the registry had no size for in this run (not asked again). */
+  unsizable: Set<string>
 }
 
 /** Reads the stored cycle, starting the next one when every known package was refreshed in it. */
@@ -246,7 +253,8 @@ async function refreshOwnerPackages(stage: StageContext, login: string, owner: L
     serverUrl: deps.serverUrl,
     signal: stage.stop.signal,
     now: deps.now,
-    log: deps.log
+    log: deps.log,
+    unsizable: stage.unsizable
   }
 
   await Promise.all(
@@ -267,10 +275,12 @@ async function refreshOwnerPackages(stage: StageContext, login: string, owner: L
           for (const problem of refresh.problems) {
             deps.log.warning(`${label(task.ref)}: page not understood: ${problem.page} (marker "${problem.marker}")`)
           }
-          if (refresh.downloads === null) {
+          // Stale: the total, or only the windows (a chart not understood under a good total).
+          if (refresh.downloads === null || refresh.windows === null) {
             const problem = refresh.problems[0] ?? { page: '', marker: 'unknown' }
             report.stale.push({ ref: task.ref, page: problem.page, marker: problem.marker })
-          } else {
+          }
+          if (refresh.downloads !== null) {
             report.refreshed.push(task.ref)
             ownerResult.packages++
             ownerResult.downloads += refresh.downloads

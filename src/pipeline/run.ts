@@ -140,6 +140,9 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
       )
     )
     if (!refresh.complete && stopReason.value === null) stopReason.value = 'API budget exhausted'
+    // SPEC 2.2: stale packages are excluded (a page whose chart alone failed is both read and stale).
+    const staleKeys = new Set(refresh.stale.map((entry) => refLabel(entry.ref)))
+    const packagesRefreshed = refresh.refreshed.filter((ref) => !staleKeys.has(refLabel(ref))).length
     clearTimeout(deadline)
 
     const published = await timed('publish', () =>
@@ -162,7 +165,7 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
             now: now(),
             summary: {
               ...counts,
-              refreshed: refresh.refreshed.length,
+              refreshed: packagesRefreshed,
               stale: refresh.stale.length,
               complete: refresh.complete && stopReason.value === null
             },
@@ -183,7 +186,7 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
     const stats = http.stats()
     return {
       ownersRefreshed: refresh.owners.length,
-      packagesRefreshed: refresh.refreshed.length,
+      packagesRefreshed,
       refresh,
       indexCommit: published.commit,
       indexChanged: published.changed,

@@ -135,6 +135,23 @@ export function versionRows(page: Page): VersionRow[] {
   return labels.map((label) => readRow(page, label))
 }
 
+/**
+ * The distinct version ids linked from anywhere on the page (`.../TYPE/PKG/ID`): evidence that the
+ * page shows versions, whether or not their rows were read. A package-page link
+ * (`/{users|orgs}/OWNER/packages/TYPE/package/NAME`) whose name is all digits has the same shape and
+ * is not counted.
+ */
+export function linkedVersionIds(page: Page): Set<number> {
+  const ids = new Set<number>()
+  for (const a of page.$('a[href]').toArray()) {
+    const url = linkUrl(page, a)
+    if (!url || /^\/(?:users|orgs)\/[^/]+\/packages\/[^/]+\/package\/\d+\/?$/.test(url.pathname)) continue
+    const version = parseVersionLinkPath(url.pathname)
+    if (version) ids.add(version.id)
+  }
+  return ids
+}
+
 function versionLinks(page: Page, row: Element): { el: Element; url: URL; id: number }[] {
   const found: { el: Element; url: URL; id: number }[] = []
   for (const a of page.$(row).find('a[href]').toArray()) {

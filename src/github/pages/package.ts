@@ -1,21 +1,62 @@
 /** The package page (SPEC 5.2): exact total, the 30-day chart, last published, recent tagged versions. */
-import { NotUnderstood, type DailyCount, type PackagePage } from '../../types.js'
-import { elementsWithText, exactInteger, headingAfter, loadPage, numberAfterLabel, versionRows, type Page } from './dom.js'
+import { NotUnderstood, type DailyCount, type PackagePage, type VersionRow } from '../../types.js'
+import {
+  elementsWithText,
+  exactInteger,
+  headingAfter,
+  linkedVersionIds,
+  loadPage,
+  numberAfterLabel,
+  versionRows,
+  type Page
+} from './dom.js'
 
 const TOTAL_LABEL = 'Total downloads'
 const CHART_LABEL = 'Downloads for the last 30 days'
+/** The marker named when the recent box's rows are not recognised: they are found by this label. */
+const RECENT_LABEL = 'Version downloads'
 const DAY = /^\d{4}-\d{2}-\d{2}$/
 
 /**
  * Reads a package page. The total is the `title` of the heading right after the `Total downloads`
  * label (the Issues/Discussions counters just above have the same shape, so nothing else is
- * trusted). The chart must hold 1 to 30 bars (a real page has 30); 0 or more than 30 is not understood.
+ * trusted); without it the page is not understood. The chart must hold 1 to 30 bars (a real page
+ * has 30). A chart or a recent box that is not understood does not discard the total (SPEC 6.2:
+ * metrics understood on the same page are updated): it is reported in `problems`, with `daily` or
+ * `recent` left empty.
  */
 export function parsePackagePage(html: string, pageUrl: string): PackagePage {
   const page = loadPage(html, pageUrl)
   const total = numberAfterLabel(page, TOTAL_LABEL, false)
   if (total === null) throw new NotUnderstood(pageUrl, TOTAL_LABEL, 'label not found')
-  return { total, daily: readChart(page), lastPublished: readLastPublished(page), recent: versionRows(page) }
+  const problems: { marker: string; detail: string }[] = []
+  const daily = part(() => readChart(page), [], problems)
+  const recent = part(() => readRecent(page), [], problems)
+  return { total, daily, lastPublished: readLastPublished(page), recent, problems }
+}
+
+/** Runs the reader of one part of the page; a `NotUnderstood` becomes a problem and the fallback. */
+function part<T>(read: () => T, fallback: T, problems: { marker: string; detail: string }[]): T {
+  try {
+    return read()
+  } catch (error) {
+    if (!(error instanceof NotUnderstood)) throw error
+    problems.push({ marker: error.marker, detail: error.message })
+    return fallback
+  }
+}
+
+/**
+ * The "Recent tagged versions" rows. No row read although the page links versions means the rows
+ * were not recognised (a renamed `Version downloads` label), not that there are none.
+ */
+function readRecent(page: Page): VersionRow[] {
+  const rows = versionRows(page)
+  if (rows.length === 0) {
+    const linked = linkedVersionIds(page).size
+    if (linked > 0) throw new NotUnderstood(page.url, RECENT_LABEL, `no version row read, but the page links ${linked} versions`)
+  }
+  return rows
 }
 
 function readChart(page: Page): DailyCount[] {
