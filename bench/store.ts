@@ -13,6 +13,7 @@ import { Store } from '../src/store/store.js'
 import { compressDatabase } from '../src/store/snapshot.js'
 import { dayString } from '../src/store/days.js'
 import type { PackageRefresh, PackageType, VersionObservation } from '../src/types.js'
+import { seededRandom } from '../test-support/sample-scenario.js'
 
 export interface StoreBenchOptions {
   packages?: number
@@ -46,7 +47,7 @@ export async function benchStore(options: StoreBenchOptions = {}): Promise<Store
   const days = options.days ?? 90
   const versionsPerPackage = options.versionsPerPackage ?? 5
   const dir = mkdtempSync(path.join(os.tmpdir(), 'backage-bench-store-'))
-  const random = mulberry32(20260301)
+  const random = seededRandom(20260301) // the same history every run
   const firstDay = 20_454 // 2026-01-01
   const store = Store.open(path.join(dir, 'bench.db'))
   try {
@@ -125,17 +126,5 @@ export async function benchStore(options: StoreBenchOptions = {}): Promise<Store
   } finally {
     store.close()
     rmSync(dir, { recursive: true, force: true })
-  }
-}
-
-/** A small seeded PRNG, so every run measures the same history. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
 }

@@ -10,8 +10,8 @@ import type { Scenario, ScenarioImage, ScenarioOwner, ScenarioPackage, ScenarioV
 
 const SAMPLE_TODAY = '2026-11-20'
 
-/** mulberry32: a tiny seeded PRNG in [0, 1). */
-function generator(seed: number): () => number {
+/** mulberry32: a tiny seeded PRNG in [0, 1) (also the benchmark's). */
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0
   return () => {
     state = (state + 0x6d2b79f5) >>> 0
@@ -56,7 +56,7 @@ interface Builder {
 }
 
 function buildPackage(owner: string, spec: PackageSpec, builder: Builder): ScenarioPackage {
-  const random = generator(fnv1a(`${owner}/${spec.type}/${spec.name}`))
+  const random = seededRandom(fnv1a(`${owner}/${spec.type}/${spec.name}`))
   const versions: ScenarioVersion[] = []
   for (let i = 0; i < spec.versions; i++) {
     const id = builder.nextVersionId()
