@@ -15,6 +15,8 @@ export interface Page {
   url: string
   /** Every element in document order (for "the first X after Y"). */
   elements: Element[]
+  /** Text of each node once computed: label searches look at every element's text. */
+  texts: Map<AnyNode, string>
 }
 
 export function loadPage(html: string, url: string): Page {
@@ -24,12 +26,26 @@ export function loadPage(html: string, url: string): Page {
   const elements = $('*')
     .toArray()
     .filter((node): node is Element => node.type === 'tag' || node.type === 'script' || node.type === 'style')
-  return { $, url, elements }
+  return { $, url, elements, texts: new Map() }
+}
+
+/**
+ * The text content of a node (what cheerio's `.text()` gives), computed bottom-up once per node:
+ * asking every element for its text would otherwise walk each subtree again for every ancestor.
+ */
+function textContent(page: Page, node: AnyNode): string {
+  const cached = page.texts.get(node)
+  if (cached !== undefined) return cached
+  let text = ''
+  if (node.type === 'text') text = node.data
+  else if ('children' in node) for (const child of node.children) text += textContent(page, child)
+  page.texts.set(node, text)
+  return text
 }
 
 /** Text as a reader sees it: whitespace runs collapsed, trimmed. */
 export function visibleText(page: Page, el: AnyNode): string {
-  return page.$(el).text().replace(/\s+/g, ' ').trim()
+  return textContent(page, el).replace(/\s+/g, ' ').trim()
 }
 
 /**
@@ -213,7 +229,7 @@ function downloadsBefore(page: Page, label: Element): number {
   if (parent) {
     for (const node of page.$(parent).contents().toArray()) {
       if (node === label) break
-      before.push(page.$(node).text())
+      before.push(textContent(page, node))
     }
   }
   const m = /([\d.,]+\s?[kmb]?)\s*$/i.exec(before.join(' ').trim())

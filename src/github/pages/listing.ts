@@ -1,7 +1,7 @@
 /** An owner's package listing page (SPEC 5.2): entries, their repositories, the stated count, the pager. */
 import { isPackageType, NotUnderstood, type ListingEntry, type ListingPage } from '../../types.js'
 import { parsePackageLinkPath } from '../urls.js'
-import { elementsWithText, exactInteger, linkUrl, loadPage, totalPagesOf, type Page } from './dom.js'
+import { elementsWithText, exactInteger, linkUrl, loadPage, totalPagesOf, visibleText, type Page } from './dom.js'
 
 /**
  * Reads a listing page. Entries are the links `/{users|orgs}/OWNER/packages/TYPE/package/PKG` in
@@ -48,7 +48,7 @@ const COUNT = /^([\d,]+) packages?$/
 
 function declaredCount(page: Page): number {
   const values = new Set(
-    elementsWithText(page, COUNT).map((el) => exactInteger(COUNT.exec(page.$(el).text().replace(/\s+/g, ' ').trim())?.[1]))
+    elementsWithText(page, COUNT).map((el) => exactInteger(COUNT.exec(visibleText(page, el))?.[1]))
   )
   const [value] = [...values]
   if (values.size !== 1 || value === null || value === undefined) {

@@ -6,6 +6,7 @@ import {
   linkedVersionIds,
   loadPage,
   totalPagesOf,
+  visibleText,
   versionRows,
   type Page
 } from './dom.js'
@@ -64,7 +65,7 @@ function sumOrNull(a: number | null, b: number | null): number | null {
 function statedTotal(page: Page, kind: 'tagged' | 'untagged'): number | null {
   const pattern = new RegExp(`^([\\d,]+) ${kind}$`)
   const values = new Set(
-    elementsWithText(page, pattern).map((el) => exactInteger(pattern.exec(page.$(el).text().replace(/\s+/g, ' ').trim())?.[1]))
+    elementsWithText(page, pattern).map((el) => exactInteger(pattern.exec(visibleText(page, el))?.[1]))
   )
   if (values.size === 0) return null
   const [value] = [...values]
