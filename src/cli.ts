@@ -6,8 +6,8 @@
 import { parseArgs } from 'node:util'
 import * as path from 'node:path'
 import { loadSettings, Inputs, type Settings } from './settings.js'
-import { message, runPipeline } from './pipeline/run.js'
-import type { Log } from './log.js'
+import { runPipeline } from './pipeline/run.js'
+import { errorMessage, type Log } from './log.js'
 
 export const HELP = `usage: npm start -- --owner NAME [--owner NAME ...] [options]
 
@@ -59,7 +59,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions | '
       }
     })
   } catch (error) {
-    throw new UsageError(`${message(error)}\n\n${HELP}`)
+    throw new UsageError(`${errorMessage(error)}\n\n${HELP}`)
   }
   const { values } = parsed
   if (values.help) return 'help'
@@ -123,7 +123,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     }
     settings = cliSettings(options, env)
   } catch (error) {
-    console.error(message(error))
+    console.error(errorMessage(error))
     return 2
   }
   const stop = new AbortController()

@@ -29,3 +29,8 @@ export function once(log: (message: string) => void): (message: string) => void 
     log(message)
   }
 }
+
+/** The message of anything thrown, for a log line or an error report. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}

@@ -3,8 +3,8 @@
  */
 import * as core from '@actions/core'
 import { describeSettings, loadSettings, Outputs, type Settings } from './settings.js'
-import { actionsLog } from './log.js'
-import { message, runPipeline } from './pipeline/run.js'
+import { actionsLog, errorMessage } from './log.js'
+import { runPipeline } from './pipeline/run.js'
 import { renderSummary } from './summary.js'
 
 export async function run(): Promise<void> {
@@ -12,7 +12,7 @@ export async function run(): Promise<void> {
   try {
     settings = loadSettings((name) => core.getInput(name), process.env)
   } catch (error) {
-    core.setFailed(message(error))
+    core.setFailed(errorMessage(error))
     return
   }
   if (settings.token !== '') {
@@ -42,7 +42,7 @@ export async function run(): Promise<void> {
     if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderSummary(result, settings)).write()
     if (result.errors.length > 0) core.setFailed(result.errors.join('\n'))
   } catch (error) {
-    core.setFailed(message(error))
+    core.setFailed(errorMessage(error))
   } finally {
     process.off('SIGTERM', onSignal)
     process.off('SIGINT', onSignal)

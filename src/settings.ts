@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path'
 import * as os from 'node:os'
-import { parseOwnersInput } from './pipeline/owner-files.js'
+import { isLogin, isRepoName, parseOwnersInput } from './pipeline/owner-files.js'
 
 export enum Inputs {
   Token = 'token',
@@ -91,8 +91,6 @@ export class SettingsError extends Error {
 /** Reads an input the way @actions/core does (INPUT_NAME, trimmed); injected so tests need no env. */
 export type InputReader = (name: Inputs) => string
 
-const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/
-const REPO_NAME = /^[A-Za-z0-9._-]{1,100}$/
 
 /** Parses and validates everything; throws SettingsError listing every problem found. */
 export function loadSettings(readInput: InputReader, env: NodeJS.ProcessEnv): Settings {
@@ -198,7 +196,7 @@ function readEnvironment(env: NodeJS.ProcessEnv, problems: string[]): GitHubEnvi
   const [owner = '', name = '', ...rest] = repositoryValue.split('/')
   if (repositoryValue === '') {
     problems.push('environment GITHUB_REPOSITORY is missing: expected OWNER/REPO (set by GitHub Actions)')
-  } else if (rest.length > 0 || !LOGIN.test(owner) || !REPO_NAME.test(name)) {
+  } else if (rest.length > 0 || !isLogin(owner) || !isRepoName(name)) {
     problems.push(`environment GITHUB_REPOSITORY is "${repositoryValue}": expected OWNER/REPO`)
   }
   const repositoryOwner = (env.GITHUB_REPOSITORY_OWNER ?? '').trim() || owner

@@ -59,6 +59,17 @@ export interface ImageSize {
   platforms: Record<string, number>
 }
 
+/**
+ * One line of `optout.txt`: a whole owner, one repository (the published folder: a package without a
+ * repository is its own folder), or one package of it. Names compare case-insensitively.
+ */
+export interface OptOutRule {
+  owner: string
+  repo?: string
+  /** The package name as GitHub shows it (`xacc/alpine`; the file may say `xacc%2Falpine`). */
+  package?: string
+}
+
 // ---- parser outputs (src/github/pages/*) ----
 
 export type ListingEntry = PackageRef

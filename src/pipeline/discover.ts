@@ -7,6 +7,7 @@
 import type { OwnerInfo } from '../ports.js'
 import { GraphQLError, ApiError, ownerInfoOf, type GitHubApi } from '../github/api.js'
 import { BudgetExhausted } from '../github/http.js'
+import { errorMessage } from '../log.js'
 
 export type DiscoverySource = 'stargazers' | 'watchers' | 'forks' | 'followers'
 /** Why a login was discovered: a source, or `orgs` for an organization of a discovered user. */
@@ -73,9 +74,6 @@ function endsDiscovery(error: unknown, signal?: AbortSignal): boolean {
   return error instanceof BudgetExhausted || signal?.aborted === true
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
-}
 
 async function repositoryLogins(
   api: DiscoveryApi,
@@ -184,14 +182,14 @@ export async function discoverOwners(api: DiscoveryApi, options: DiscoverOptions
       return true
     } catch (error) {
       if (endsDiscovery(error, signal)) {
-        log.notice(`discovery stopped early at ${source}: ${describe(error)}`)
+        log.notice(`discovery stopped early at ${source}: ${errorMessage(error)}`)
         return false
       }
       if ((source === 'stargazers' || source === 'watchers') && isRestricted(error)) {
         restricted.push(source)
         return true
       }
-      log.notice(`discovery from ${source} skipped: ${describe(error)}`)
+      log.notice(`discovery from ${source} skipped: ${errorMessage(error)}`)
       return true
     }
   }
@@ -214,7 +212,7 @@ export async function discoverOwners(api: DiscoveryApi, options: DiscoverOptions
     try {
       for (const org of await organizationsOf(api, [...found.keys()], signal)) add(org, 'orgs')
     } catch (error) {
-      log.notice(`discovery of organizations skipped: ${describe(error)}`)
+      log.notice(`discovery of organizations skipped: ${errorMessage(error)}`)
     }
   }
 

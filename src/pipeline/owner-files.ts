@@ -3,6 +3,7 @@
  * `optout.txt`. Pure: text in, entries and readable errors out. A bad line is reported and skipped,
  * never fatal, so one typo does not stop the index.
  */
+import type { OptOutRule } from '../types.js'
 
 /** A GitHub login: letters, digits and hyphens, not starting with a hyphen, at most 39 characters. */
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/
@@ -22,13 +23,7 @@ export interface OwnerList {
   errors: string[]
 }
 
-/** One line of `optout.txt`: a whole owner, one repository, or one package of a repository. */
-export interface OptOutRule {
-  owner: string
-  repo?: string
-  /** The package name as GitHub shows it (`xacc/alpine`; the file may say `xacc%2Falpine`). */
-  package?: string
-}
+export type { OptOutRule }
 
 export interface OptOutList {
   rules: OptOutRule[]
@@ -37,6 +32,10 @@ export interface OptOutList {
 
 export function isLogin(value: string): boolean {
   return LOGIN.test(value)
+}
+
+export function isRepoName(value: string): boolean {
+  return REPO.test(value)
 }
 
 /** `owners.txt`: one login or `id/login` per line, `#` comments, blank lines ignored. */

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import * as path from 'node:path'
 import type { Settings } from '../settings.js'
-import type { Log } from '../log.js'
+import { errorMessage, type Log } from '../log.js'
 import type { GitHubApi } from '../github/api.js'
 import type { Store } from '../store/store.js'
 import { discoverOwners, resolveOwners } from './discover.js'
@@ -73,7 +73,7 @@ export async function gatherOwners(deps: OwnersStageDeps): Promise<OwnersStageRe
       for (const [login, sources] of discovered) for (const source of sources) addEdge(login, source)
     } catch (error) {
       // Discovery widens the index; without it the known and manual owners are still refreshed.
-      log.warning(`discovery failed, going on with the known owners: ${error instanceof Error ? error.message : String(error)}`)
+      log.warning(`discovery failed, going on with the known owners: ${errorMessage(error)}`)
     }
   }
   for (const problem of problems) log.warning(problem)
@@ -109,7 +109,7 @@ async function resolveOwnersSafely(
   try {
     return await resolveOwners(api, logins)
   } catch (error) {
-    log.warning(`could not resolve owner ids: ${error instanceof Error ? error.message : String(error)}`)
+    log.warning(`could not resolve owner ids: ${errorMessage(error)}`)
     return new Map()
   }
 }

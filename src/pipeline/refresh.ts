@@ -12,6 +12,7 @@ import { Slots } from '../concurrency.js'
 import { readListing, type ListingRead } from './read-listing.js'
 import { isStopError, refreshPackage, type PackageRefreshContext } from './refresh-package.js'
 import { PageStatusError } from './page-fetch.js'
+import { errorMessage } from '../log.js'
 
 /** The owner row fields the stage reads (structurally the store's `StoredOwner`). */
 export interface RefreshOwnerRow {
@@ -173,7 +174,7 @@ async function refreshOwner(stage: StageContext, planned: PlannedOwner): Promise
     if (isStop(stage, error)) return
     const at = deps.now()
     const failures = (stage.ownerRows.get(login.toLowerCase())?.failures ?? 0) + 1
-    const message = error instanceof Error ? error.message : String(error)
+    const message = errorMessage(error)
     deps.store.markOwnerFailed(login, at.toISOString(), backoffUntil(failures, at))
     report.failedOwners.push({ login, error: message })
     deps.log.warning(`${login}: refresh failed (${message}); retried after a backoff`)

@@ -10,7 +10,7 @@
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import * as path from 'node:path'
-import type { Log } from '../log.js'
+import { errorMessage, type Log } from '../log.js'
 import type { Release, ReleasesApi } from '../ports.js'
 import type { SnapshotCache } from '../store/cache.js'
 import {
@@ -135,6 +135,3 @@ function releaseTime(release: Release): number | null {
   return Number.isFinite(created) ? created : null
 }
 
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
-}

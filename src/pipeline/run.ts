@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs'
 import * as path from 'node:path'
 import type { Settings } from '../settings.js'
-import type { Log } from '../log.js'
+import { errorMessage, type Log } from '../log.js'
 import type { PackageRef } from '../types.js'
 import { HttpClient } from '../github/http.js'
 import { createApi } from '../github/api.js'
@@ -147,7 +147,7 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
 
     const published = await timed('publish', () =>
       publishStage({ settings, store, log, now: now(), indexDir: deps.indexDir }).catch((error: unknown) => {
-        errors.push(`publishing the index failed: ${message(error)}`)
+        errors.push(`publishing the index failed: ${errorMessage(error)}`)
         log.error(errors[errors.length - 1] ?? '')
         return { commit: '', changed: false, indexDir: null }
       })
@@ -174,7 +174,7 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
           })
           return saved.tag
         } catch (error) {
-          errors.push(`publishing the database snapshot failed: ${message(error)}`)
+          errors.push(`publishing the database snapshot failed: ${errorMessage(error)}`)
           log.error(errors[errors.length - 1] ?? '')
           return ''
         }
@@ -214,9 +214,6 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
   }
 }
 
-export function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
-}
 
 export function refLabel(ref: PackageRef): string {
   return `${ref.owner}/${ref.repo ?? ref.name}/${ref.type}/${ref.name}`

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import type { Log } from '../log.js'
+import { errorMessage, type Log } from '../log.js'
 import type { Release, ReleasesApi } from '../ports.js'
 import type { Store } from '../store/store.js'
 import type { SnapshotCache } from '../store/cache.js'
@@ -118,9 +118,6 @@ async function pruneSnapshots(
   }
 }
 
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
-}
 
 /**
  * With `release: false` the Actions cache is the only place the database survives between runs:

@@ -3,13 +3,10 @@
  * history. Names compare case-insensitively; a repository matches the published folder (a package
  * without a repository is its own folder), and a package name may be given in its URL form (`%2F`).
  */
+import type { OptOutRule } from '../types.js'
 import { int, type Sql } from './sql.js'
 
-export interface OptOutRule {
-  owner: string
-  repo?: string
-  package?: string
-}
+export type { OptOutRule }
 
 /** Deletes what the rules name; returns how many packages were removed. */
 export function deleteOptedOut(sql: Sql, rules: readonly OptOutRule[]): number {

@@ -10,6 +10,7 @@ import * as path from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { constants, zstdCompressSync, zstdDecompressSync } from 'node:zlib'
 import type { Store } from './store.js'
+import { errorMessage } from '../log.js'
 
 export const SNAPSHOT_ASSET_NAME = 'backage.db.zst'
 export const SNAPSHOT_CONTENT_TYPE = 'application/zstd'
@@ -116,7 +117,7 @@ export function integrityProblem(file: string): string | null {
     const messages = rows.map((row) => String(Object.values(row)[0]))
     return messages.length === 1 && messages[0] === 'ok' ? null : messages.slice(0, 5).join('; ')
   } catch (error) {
-    return error instanceof Error ? error.message : String(error)
+    return errorMessage(error)
   } finally {
     db?.close()
   }
