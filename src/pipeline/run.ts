@@ -119,7 +119,7 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
       gatherOwners({ settings, api, store, log, now, signal: budget.signal })
     )
     const planned = await timed('plan', async () =>
-      planOwners({ owners: planOwnersFromStore(store.listOwners(), store.listPackages(), owners.manual), now: now() })
+      planOwners({ owners: planOwnersFromStore(store.listOwners(), store.packageRefreshTimes(), owners.manual), now: now() })
     )
     log.info(`refreshing up to ${planned.length} owners`)
     const refresh = await timed('refresh', () =>

@@ -169,9 +169,25 @@ export class Store {
 
   // ---- packages ----
 
+  private static readonly LIVE_PACKAGE = `p.retired = 0 AND NOT EXISTS (SELECT 1 FROM owners o WHERE o.login = p.owner AND o.retired = 1)`
+
+  /** Owner and last refresh of every live package: what planning needs, without the version ids. */
+  packageRefreshTimes(): { ref: { owner: string }; lastRefresh: string | null }[] {
+    return this.sql
+      .stmt(`SELECT p.owner, p.last_refresh FROM packages p WHERE ${Store.LIVE_PACKAGE}`)
+      .all()
+      .map((row) => ({ ref: { owner: text(row, 'owner') }, lastRefresh: textOrNull(row, 'last_refresh') }))
+  }
+
+  /** The lowest cycle any live package was refreshed in (null: no packages), for SPEC 4.3 cycles. */
+  minRefreshedCycle(): number | null {
+    const row = this.sql.stmt(`SELECT min(p.refreshed_cycle) AS lowest FROM packages p WHERE ${Store.LIVE_PACKAGE}`).get()
+    return row ? intOrNull(row, 'lowest') : null
+  }
+
   /** Packages not retired (of owners not retired), with the ids of their known and sized versions. */
   listPackages(owner?: string): StoredPackage[] {
-    const live = `p.retired = 0 AND NOT EXISTS (SELECT 1 FROM owners o WHERE o.login = p.owner AND o.retired = 1)`
+    const live = Store.LIVE_PACKAGE
     const ownerFilter = owner === undefined ? '' : 'AND p.owner = ?'
     const args = owner === undefined ? [] : [owner]
     const versions = new Map<number, { known: Set<number>; sized: Set<number> }>()
