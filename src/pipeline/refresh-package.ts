@@ -19,18 +19,15 @@ import {
 import { packagePageUrl, versionsUrl } from '../github/urls.js'
 import { parsePackagePage } from '../github/pages/package.js'
 import { parseVersionsPage, VERSIONS_PAGE_SIZE } from '../github/pages/versions.js'
+import { VERSION_DOWNLOADS_LABEL } from '../github/pages/dom.js'
 import { windowsFromDaily } from '../github/pages/count.js'
 import { BudgetExhausted } from '../github/http.js'
 import { fetchPage } from './page-fetch.js'
 
-/** Rows per versions-list page. */
-export { VERSIONS_PAGE_SIZE }
 /** Registry size lookups per refresh at most (sizes are immutable, so the rest come in later refreshes). */
 export const SIZES_PER_REFRESH = 3
 /** The first deep page of the rotation (page 1 is read on every refresh anyway). */
 const FIRST_DEEP_PAGE = 2
-/** The marker named when a versions page's rows do not add up to the totals it states. */
-const ROWS_MARKER = 'Version downloads'
 
 export interface PackageRefreshContext {
   http: Http
@@ -256,7 +253,7 @@ function rowsAsStated(page: ReadVersionsPage, listed: number | null, n: number, 
   if (listed === null) return true
   const expected = Math.min(VERSIONS_PAGE_SIZE, Math.max(0, listed - (n - 1) * VERSIONS_PAGE_SIZE))
   if (page.rows.length === expected) return true
-  problems.push({ page: page.url, marker: ROWS_MARKER })
+  problems.push({ page: page.url, marker: VERSION_DOWNLOADS_LABEL })
   return false
 }
 
@@ -309,8 +306,8 @@ function understood<T>(parse: () => T, problems: Problem[]): T | null {
  * reached yet, or the registry had no size for them) follows, newest first but from a starting
  * point that moves with the hour of the refresh, so versions the registry never sizes cannot hold
  * the others back refresh after refresh. A version without a size (null: no such manifest) is not
- * asked again in the run and its lookup passes to the next one; `private` (the repository cannot be
- * pulled anonymously) ends the package's lookups.
+ * asked again in the run (by this or another package of the same image); `private` (the repository
+ * cannot be pulled anonymously) ends the package's lookups.
  */
 async function sizeNewestUnsized(
   ctx: PackageRefreshContext,

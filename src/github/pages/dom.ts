@@ -136,7 +136,8 @@ export function totalPagesOf(page: Page): number | null {
   return highest
 }
 
-const DOWNLOADS_LABEL = 'Version downloads'
+/** The `sr-only` label every version row carries: rows are found by it, and it names their marker. */
+export const VERSION_DOWNLOADS_LABEL = 'Version downloads'
 
 /**
  * Version rows, wherever they are: each `sr-only` "Version downloads" label is one row; the row is
@@ -147,7 +148,7 @@ export function versionRows(page: Page): VersionRow[] {
   const { $ } = page
   const labels = $('.sr-only')
     .toArray()
-    .filter((el) => visibleText(page, el) === DOWNLOADS_LABEL)
+    .filter((el) => visibleText(page, el) === VERSION_DOWNLOADS_LABEL)
   return labels.map((label) => readRow(page, label))
 }
 
@@ -188,7 +189,7 @@ function readRow(page: Page, label: Element): VersionRow {
   const labelsInRow = $(row)
     .find('.sr-only')
     .toArray()
-    .filter((el) => visibleText(page, el) === DOWNLOADS_LABEL)
+    .filter((el) => visibleText(page, el) === VERSION_DOWNLOADS_LABEL)
   if (labelsInRow.length !== 1) throw new NotUnderstood(page.url, 'version link', 'a row with several download counts')
 
   const links = versionLinks(page, row)
@@ -234,6 +235,6 @@ function downloadsBefore(page: Page, label: Element): number {
   }
   const m = /([\d.,]+\s?[kmb]?)\s*$/i.exec(before.join(' ').trim())
   const count = m?.[1] ? parseCount(m[1]) : null
-  if (count === null) throw new NotUnderstood(page.url, DOWNLOADS_LABEL, 'no number before the label')
+  if (count === null) throw new NotUnderstood(page.url, VERSION_DOWNLOADS_LABEL, 'no number before the label')
   return count
 }

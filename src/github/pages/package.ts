@@ -8,13 +8,12 @@ import {
   loadPage,
   numberAfterLabel,
   versionRows,
+  VERSION_DOWNLOADS_LABEL,
   type Page
 } from './dom.js'
 
 const TOTAL_LABEL = 'Total downloads'
 const CHART_LABEL = 'Downloads for the last 30 days'
-/** The marker named when the recent box's rows are not recognised: they are found by this label. */
-const RECENT_LABEL = 'Version downloads'
 const DAY = /^\d{4}-\d{2}-\d{2}$/
 
 /**
@@ -54,7 +53,7 @@ function readRecent(page: Page): VersionRow[] {
   const rows = versionRows(page)
   if (rows.length === 0) {
     const linked = linkedVersionIds(page).size
-    if (linked > 0) throw new NotUnderstood(page.url, RECENT_LABEL, `no version row read, but the page links ${linked} versions`)
+    if (linked > 0) throw new NotUnderstood(page.url, VERSION_DOWNLOADS_LABEL, `no version row read, but the page links ${linked} versions`)
   }
   return rows
 }

@@ -8,13 +8,13 @@ import {
   totalPagesOf,
   visibleText,
   versionRows,
+  VERSION_DOWNLOADS_LABEL,
   type Page
 } from './dom.js'
 
 /** Rows per versions-list page (SPEC 5.1). */
 export const VERSIONS_PAGE_SIZE = 50
 
-const DOWNLOADS_LABEL = 'Version downloads'
 
 /**
  * Reads a versions list. A page with no rows is valid only when nothing says it should have some (an
@@ -36,7 +36,7 @@ export function parseVersionsPage(html: string, pageUrl: string): VersionsPage {
   }
   if (result.rows.length === 0) {
     const evidence = versionsExpected(page, result)
-    if (evidence) throw new NotUnderstood(pageUrl, DOWNLOADS_LABEL, `no version row read, but ${evidence}`)
+    if (evidence) throw new NotUnderstood(pageUrl, VERSION_DOWNLOADS_LABEL, `no version row read, but ${evidence}`)
   }
   return result
 }
