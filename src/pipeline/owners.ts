@@ -10,7 +10,7 @@ import { errorMessage, type Log } from '../log.js'
 import type { GitHubApi } from '../github/api.js'
 import type { Store } from '../store/store.js'
 import { discoverOwners, resolveOwners } from './discover.js'
-import { parseOptOutFile, parseOwnersFile, parseOwnersInput, type OptOutRule } from './owner-files.js'
+import { isOwnerOptedOut, parseOptOutFile, parseOwnersFile, parseOwnersInput, type OptOutRule } from './owner-files.js'
 
 export interface OwnersStageResult {
   /** Logins asked for by hand (repository owner, input, file): they get the reserved share. */
@@ -39,13 +39,14 @@ export async function gatherOwners(deps: OwnersStageDeps): Promise<OwnersStageRe
   const optOutFile = readOptional(settings.optoutFile)
   const optOut = optOutFile === null ? { rules: [], errors: [] } : parseOptOutFile(optOutFile, relative(settings, settings.optoutFile))
   problems.push(...optOut.errors)
-  const ownerOptedOut = (login: string): boolean =>
-    optOut.rules.some((rule) => rule.repo === undefined && rule.owner.toLowerCase() === login.toLowerCase())
 
   // Manual owners: the repository owner, the input, the file (bad lines reported and skipped).
+  // Logins compare case-insensitively; the first spelling seen is kept (discovery finds thousands).
   const edges = new Map<string, Set<string>>()
+  const spelling = new Map<string, string>()
   const addEdge = (login: string, source: string): void => {
-    const key = [...edges.keys()].find((known) => known.toLowerCase() === login.toLowerCase()) ?? login
+    const key = spelling.get(login.toLowerCase()) ?? login
+    spelling.set(login.toLowerCase(), key)
     const set = edges.get(key) ?? new Set<string>()
     set.add(source)
     edges.set(key, set)
@@ -80,7 +81,7 @@ export async function gatherOwners(deps: OwnersStageDeps): Promise<OwnersStageRe
 
   // Resolve ids and types only for owners the store does not know yet.
   const known = new Map(store.listOwners().map((owner) => [owner.login.toLowerCase(), owner]))
-  const candidates = [...edges.keys()].filter((login) => !ownerOptedOut(login))
+  const candidates = [...edges.keys()].filter((login) => !isOwnerOptedOut(optOut.rules, login))
   const unknown = candidates.filter((login) => {
     const stored = known.get(login.toLowerCase())
     return stored === undefined || stored.id === null || stored.type === null
