@@ -274,7 +274,7 @@ async function refreshOwnerPackages(stage: StageContext, login: string, owner: L
           const refresh = outcome.refresh
           deps.store.savePackageRefresh(refresh, stage.cycle)
           for (const problem of refresh.problems) {
-            deps.log.warning(`${label(task.ref)}: page not understood: ${problem.page} (marker "${problem.marker}")`)
+            deps.log.warning(`${packageLabel(task.ref)}: page not understood: ${problem.page} (marker "${problem.marker}")`)
           }
           // Stale: the total, or only the windows (a chart not understood under a good total).
           if (refresh.downloads === null || refresh.windows === null) {
@@ -295,7 +295,7 @@ async function refreshOwnerPackages(stage: StageContext, login: string, owner: L
           const page = error instanceof PageStatusError ? error.url : ''
           const marker = error instanceof PageStatusError ? `HTTP ${error.status}` : String(error)
           report.stale.push({ ref: task.ref, page, marker })
-          deps.log.warning(`${label(task.ref)}: not refreshed (${marker}${page ? ` for ${page}` : ''}); last numbers kept`)
+          deps.log.warning(`${packageLabel(task.ref)}: not refreshed (${marker}${page ? ` for ${page}` : ''}); last numbers kept`)
         }
       })
     )
@@ -327,7 +327,7 @@ function packageTasks(deps: RefreshDeps, login: string, listing: LocatedOwner['l
   }
   return [...tasks.values()].filter((task) => {
     const out = isOptedOut(deps.optOut, task.ref)
-    if (out) deps.log.debug(`${label(task.ref)}: opted out, not scraped`)
+    if (out) deps.log.debug(`${packageLabel(task.ref)}: opted out, not scraped`)
     return !out
   })
 }
@@ -338,11 +338,11 @@ function handleMissing(stage: StageContext, task: PackageTask, listingComplete: 
   if (listingComplete && !task.listed) {
     deps.store.retirePackage(task.ref)
     report.retired.packages.push(task.ref)
-    deps.log.info(`${label(task.ref)}: gone (404, not on the owner's listing): retired`)
+    deps.log.info(`${packageLabel(task.ref)}: gone (404, not on the owner's listing): retired`)
     return
   }
   report.stale.push({ ref: task.ref, page, marker: 'HTTP 404' })
-  deps.log.warning(`${label(task.ref)}: ${page} answers 404 but the listing does not confirm it is gone; kept as is`)
+  deps.log.warning(`${packageLabel(task.ref)}: ${page} answers 404 but the listing does not confirm it is gone; kept as is`)
 }
 
 function isStop(stage: StageContext, error: unknown): boolean {
@@ -369,6 +369,7 @@ function refKey(ref: Pick<PackageRef, 'type' | 'name'>): string {
   return `${ref.type}/${ref.name.toLowerCase()}`
 }
 
-function label(ref: PackageRef): string {
+/** A package as the log and reports name it: `owner/repo-folder/type/name`. */
+export function packageLabel(ref: PackageRef): string {
   return `${ref.owner}/${ref.repo ?? ref.name}/${ref.type}/${ref.name}`
 }

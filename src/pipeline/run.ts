@@ -7,7 +7,6 @@ import { mkdirSync } from 'node:fs'
 import * as path from 'node:path'
 import type { Settings } from '../settings.js'
 import { errorMessage, type Log } from '../log.js'
-import type { PackageRef } from '../types.js'
 import { HttpClient } from '../github/http.js'
 import { createApi } from '../github/api.js'
 import { createImageSizer } from '../github/registry.js'
@@ -16,7 +15,7 @@ import { restoreStage } from './restore.js'
 import { saveStage, saveToCache } from './save.js'
 import { gatherOwners } from './owners.js'
 import { planOwners, planOwnersFromStore } from './plan.js'
-import { refreshStage, type RefreshReport } from './refresh.js'
+import { packageLabel, refreshStage, type RefreshReport } from './refresh.js'
 import { publishStage } from './publish.js'
 import { createActionsCache } from '../store/cache.js'
 
@@ -141,8 +140,8 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
     )
     if (!refresh.complete && stopReason.value === null) stopReason.value = 'API budget exhausted'
     // SPEC 2.2: stale packages are excluded (a page whose chart alone failed is both read and stale).
-    const staleKeys = new Set(refresh.stale.map((entry) => refLabel(entry.ref)))
-    const packagesRefreshed = refresh.refreshed.filter((ref) => !staleKeys.has(refLabel(ref))).length
+    const staleKeys = new Set(refresh.stale.map((entry) => packageLabel(entry.ref)))
+    const packagesRefreshed = refresh.refreshed.filter((ref) => !staleKeys.has(packageLabel(ref))).length
     clearTimeout(deadline)
 
     const published = await timed('publish', () =>
@@ -214,7 +213,3 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
   }
 }
 
-
-export function refLabel(ref: PackageRef): string {
-  return `${ref.owner}/${ref.repo ?? ref.name}/${ref.type}/${ref.name}`
-}
