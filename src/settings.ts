@@ -5,7 +5,8 @@
  */
 import * as path from 'node:path'
 import * as os from 'node:os'
-import { isLogin, isRepoName, parseOwnersInput } from './pipeline/owner-files.js'
+import { parseOwnersInput } from './pipeline/owner-files.js'
+import { isLogin, isRepoName } from './package-ref.js'
 
 export enum Inputs {
   Token = 'token',

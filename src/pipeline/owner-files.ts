@@ -4,11 +4,8 @@
  * never fatal, so one typo does not stop the index.
  */
 import type { OptOutRule } from '../types.js'
+import { isLogin, isRepoName } from '../package-ref.js'
 
-/** A GitHub login: letters, digits and hyphens, not starting with a hyphen, at most 39 characters. */
-const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/
-/** A repository name as GitHub allows it. */
-const REPO = /^[A-Za-z0-9._-]{1,100}$/
 /** A package name with `/` inside, as the folder of a package without a repository. */
 const PACKAGE_FOLDER = /^[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)+$/
 
@@ -28,14 +25,6 @@ export type { OptOutRule }
 export interface OptOutList {
   rules: OptOutRule[]
   errors: string[]
-}
-
-export function isLogin(value: string): boolean {
-  return LOGIN.test(value)
-}
-
-export function isRepoName(value: string): boolean {
-  return REPO.test(value)
 }
 
 /** `owners.txt`: one login or `id/login` per line, `#` comments, blank lines ignored. */
@@ -145,7 +134,7 @@ function parseOptOutLine(value: string): OptOutRule | null {
   if (repo === undefined) return { owner }
   // The repo folder of a package without a repository is its name in URL form (`xacc%2Falpine`).
   const folder = decodeSegment(repo)
-  if (folder === null || !(REPO.test(repo) || PACKAGE_FOLDER.test(folder))) return null
+  if (folder === null || !(isRepoName(repo) || PACKAGE_FOLDER.test(folder))) return null
   if (packageParts.length === 0) return { owner, repo: folder }
   // A package name may itself hold `/`, written plainly or in its URL form `%2F`.
   const rawPackage = packageParts.join('/')
