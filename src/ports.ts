@@ -21,6 +21,8 @@ export interface HttpRequest {
    * so that a run stopped by an exhausted budget still saves its work; scraping stops at the reserve.
    */
   useReserve?: boolean
+  /** Largest body read, in bytes (default: the kind's cap in github/body.ts); past it `BodyTooLarge`. */
+  maxBytes?: number
 }
 
 export interface HttpResponse {
@@ -61,21 +63,30 @@ export interface Release {
   tag_name: string
   name: string
   body: string
+  /** ISO time GitHub gives: snapshots are ordered by it (SPEC 7), never by their tag. */
   created_at: string
+  /** A release being written (its asset not uploaded yet), or left behind by a killed run. */
+  draft: boolean
   upload_url: string
   assets: ReleaseAsset[]
 }
 
 /** Releases of the repository the action runs in. */
 export interface ReleasesApi {
-  /** Every release, all pages, newest first (as GitHub lists them). */
+  /** Every release, drafts included, all pages, newest first (as GitHub lists them). */
   listReleases(): Promise<Release[]>
-  /** Creates a published release with `make_latest: "false"`. */
-  createRelease(input: { tag: string; name: string; body: string }): Promise<Release>
+  /** Creates a release with `make_latest: "false"`; a draft when `draft` (published later). */
+  createRelease(input: { tag: string; name: string; body: string; draft?: boolean }): Promise<Release>
+  /** Publishes a draft (`draft: false`, still `make_latest: "false"`): its tag is created then. */
+  publishRelease(release: Release): Promise<Release>
   uploadAsset(release: Release, name: string, data: Uint8Array, contentType: string): Promise<ReleaseAsset>
+  /** The asset's bytes; an answer larger than the asset's stated `size` is refused (`BodyTooLarge`). */
   downloadAsset(asset: ReleaseAsset): Promise<Uint8Array>
-  /** Deletes the release and its tag. */
-  deleteRelease(release: Release): Promise<void>
+  /**
+   * Deletes the release and its tag. `useReserve` (default true) lets it spend the API reserve, as
+   * removing a half-made release must; pruning passes false and is deferred at the reserve.
+   */
+  deleteRelease(release: Release, options?: { useReserve?: boolean }): Promise<void>
 }
 
 /** Container image sizes (SPEC 5.4). */

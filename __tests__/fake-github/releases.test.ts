@@ -115,4 +115,32 @@ describe('fake GitHub releases', () => {
   it('has releases only for the repository the action runs in', async () => {
     expect((await getJson(`${gh.apiUrl}/repos/octo-dev/octo-app/releases`)).status).toBe(404)
   })
+
+  it('creates drafts without their tag, publishes them with PATCH, and can serve an HTML page for an asset', async () => {
+    const created = await fetch(releasesUrl, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ tag_name: 'snapshot-20261120-121212', name: 'd', body: 'b', draft: true, make_latest: 'false' })
+    })
+    const draft = (await created.json()) as ReleaseJson & { draft: boolean; published_at: string | null }
+    expect([draft.draft, draft.published_at]).toEqual([true, null])
+    expect(gh.tags.has('snapshot-20261120-121212')).toBe(false)
+    const patch = (body: unknown, headers: Record<string, string> = auth): Promise<Response> =>
+      fetch(`${releasesUrl}/${draft.id}`, { method: 'PATCH', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    expect((await patch({ draft: false }, {})).status).toBe(401)
+    const published = (await (await patch({ draft: false, make_latest: 'false' })).json()) as { draft: boolean }
+    expect(published.draft).toBe(false)
+    expect(gh.tags.has('snapshot-20261120-121212')).toBe(true)
+    expect(gh.releases[0]?.make_latest).toBe('false')
+
+    const uploadUrl = draft.upload_url.replace(/\{.*\}$/, '')
+    const asset = (await (await fetch(`${uploadUrl}?name=backage.db.zst`, { method: 'POST', headers: auth, body: new Uint8Array([1, 2]) })).json()) as AssetJson
+    const stored = gh.releases[0]?.assets[0]
+    if (stored === undefined) throw new Error('no asset')
+    stored.storageFault = 'html-200'
+    const answer = await fetch(asset.url, { headers: { accept: 'application/octet-stream' } })
+    expect(answer.status).toBe(200)
+    expect(answer.headers.get('content-type')).toContain('text/html')
+    expect(await answer.text()).toMatch(/^<!DOCTYPE html>/)
+  })
 })

@@ -4,9 +4,13 @@ import * as path from 'node:path'
 import { zstdCompressSync } from 'node:zlib'
 import type { FakeGitHub } from '../../test-support/fake-github/server.js'
 import type { GitHubApi } from '../../src/github/api.js'
-import { restoreStage } from '../../src/pipeline/restore.js'
+import { RestoreFailed, restoreStage } from '../../src/pipeline/restore.js'
 import { saveStage, type SaveSummary } from '../../src/pipeline/save.js'
-import { checksumLine, sha256Hex } from '../../src/store/snapshot.js'
+import { SNAPSHOT_ASSET_NAME, checksumLine, sha256Hex } from '../../src/store/snapshot.js'
+import { LATEST_SCHEMA_VERSION } from '../../src/store/schema.js'
+import type { FakeRelease } from '../../test-support/fake-github/server.js'
+import { DatabaseSync } from 'node:sqlite'
+import { readFileSync } from 'node:fs'
 import { Store } from '../../src/store/store.js'
 import { tmpDir } from '../store/refresh-builder.js'
 import { folderCache, recordingLog, startGitHub, storeWithHistory } from '../store/loop-support.js'
@@ -47,15 +51,27 @@ function downloadsIn(dbPath: string): number | undefined {
   }
 }
 
+/** The fake's stored release of `tag`. */
+function stored(tag: string): FakeRelease {
+  const release = gh.releases.find((candidate) => candidate.tag_name === tag)
+  if (release === undefined) throw new Error(`no release ${tag}`)
+  return release
+}
+
+/** What the fake holds, to show that a failed restore deleted nothing. */
+const inventory = (): string[] => gh.releases.map((release) => `${release.id} ${release.tag_name} ${release.assets.length}`)
+
 describe('restoreStage', () => {
-  it('starts empty on the first run (no snapshot release; other releases ignored)', async () => {
+  it('starts empty on the first run (no snapshot release; other releases ignored, lookalikes with a notice)', async () => {
     await api.createRelease({ tag: 'v1.0.0', name: 'own release', body: checksumLine('a'.repeat(64)) })
+    await api.createRelease({ tag: 'snapshot-1.2', name: 'a Java snapshot', body: '' })
     const dbPath = path.join(tmp.dir, 'run.db')
     writeFileSync(dbPath, 'left over from an earlier local run')
     const log = recordingLog()
     expect(await restoreStage({ releases: api, dbPath, log })).toEqual({ source: 'empty', skipped: [] })
     expect(existsSync(dbPath)).toBe(false)
     expect(log.at('warning')).toEqual([])
+    expect(log.at('notice')).toEqual(['release snapshot-1.2 is not a database snapshot (its tag is not of the form snapshot-YYYYMMDD-HHMMSS): ignored'])
   })
 
   it('round-trips: the newest snapshot release comes back with the same read model', async () => {
@@ -78,7 +94,7 @@ describe('restoreStage', () => {
     const older = await publish('older', 2, '01:00:00')
     const newer = await publish('newer', 5, '02:00:00')
     // Damage the newest asset in storage: its bytes no longer match the checksum of the notes.
-    const damaged = gh.releases.find((release) => release.tag_name === newer.tag)?.assets[0]
+    const damaged = stored(newer.tag).assets[0]
     if (damaged === undefined) throw new Error('no asset to damage')
     damaged.data = new Uint8Array(damaged.data.byteLength).fill(7)
 
@@ -95,9 +111,9 @@ describe('restoreStage', () => {
   it('skips a snapshot that matches its checksum but fails the integrity check', async () => {
     const older = await publish('older', 2, '01:00:00')
     const newer = await publish('newer', 5, '02:00:00')
-    const release = gh.releases.find((candidate) => candidate.tag_name === newer.tag)
-    const asset = release?.assets[0]
-    if (release === undefined || asset === undefined) throw new Error('no release to damage')
+    const release = stored(newer.tag)
+    const asset = release.assets[0]
+    if (asset === undefined) throw new Error('no release to damage')
     asset.data = new Uint8Array(zstdCompressSync(Buffer.from('SQLite format 3\0 but nothing after it'.repeat(200))))
     release.body = `damaged\n${checksumLine(sha256Hex(asset.data))}\n`
 
@@ -106,19 +122,95 @@ describe('restoreStage', () => {
     expect(result.skipped).toEqual([{ tag: newer.tag, reason: expect.stringContaining('integrity') }])
   })
 
-  it('starts empty, with a warning, when every snapshot is unusable', async () => {
-    const only = await publish('only', 2, '01:00:00')
-    const release = gh.releases.find((candidate) => candidate.tag_name === only.tag)
-    if (release === undefined) throw new Error('no release')
-    release.body = 'notes without a checksum'
-    const log = recordingLog()
-    const result = await restoreStage({ releases: api, dbPath: path.join(tmp.dir, 'run.db'), log })
-    expect(result).toEqual({ source: 'empty', skipped: [{ tag: only.tag, reason: expect.stringContaining('sha256') }] })
-    expect(log.at('warning').some((line) => line.includes('empty database'))).toBe(true)
+  it('fails closed, naming each release, when storage answers 200 with an HTML page for every snapshot', async () => {
+    const older = await publish('older', 2, '01:00:00')
+    const newer = await publish('newer', 5, '02:00:00')
+    for (const release of gh.releases) for (const asset of release.assets) asset.storageFault = 'html-200'
+    const before = inventory()
+    const dbPath = path.join(tmp.dir, 'run.db')
+    writeFileSync(dbPath, 'previous file')
+
+    const failure = await restoreStage({ releases: api, dbPath, log: recordingLog() }).catch((error: unknown) => error)
+    expect(failure).toBeInstanceOf(RestoreFailed)
+    const message = (failure as Error).message
+    expect(message).toContain(`release ${newer.tag}: corrupt snapshot (checksum)`)
+    expect(message).toContain(`release ${older.tag}: corrupt snapshot (checksum)`)
+    expect(message).toContain('delete these releases')
+    expect(inventory()).toEqual(before)
+    expect(readFileSync(dbPath, 'utf8')).toBe('previous file')
   })
 
-  it('uses the cache when it is not older than the newest snapshot release', async () => {
+  it('fails closed when the release list cannot be read', async () => {
+    await publish('only', 2, '01:00:00')
+    gh.inject({ path: /^\/api\/repos\/[^/]+\/[^/]+\/releases\?/, status: 500 })
+    await expect(restoreStage({ releases: api, dbPath: path.join(tmp.dir, 'run.db'), log: recordingLog() })).rejects.toThrow(
+      /release list could not be read \(GET .*HTTP 500/
+    )
+  })
+
+  it('fails closed without trying older snapshots when the newest cannot be downloaded', async () => {
+    const older = await publish('older', 2, '01:00:00')
+    const newer = await publish('newer', 5, '02:00:00')
+    const asset = stored(newer.tag).assets[0]
+    gh.inject({ path: new RegExp(`^/storage/releases/\\d+/${asset?.id}/`), status: 500 })
+    const failure = await restoreStage({ releases: api, dbPath: path.join(tmp.dir, 'run.db'), log: recordingLog() }).catch((e: unknown) => e)
+    expect(failure).toBeInstanceOf(RestoreFailed)
+    expect((failure as Error).message).toContain(`release ${newer.tag}: downloading ${SNAPSHOT_ASSET_NAME} failed`)
+    expect((failure as Error).message).not.toContain(older.tag)
+    expect(gh.requests.filter((request) => request.kind === 'download')).toHaveLength(1)
+  })
+
+  it('fails closed on a snapshot written by a newer version of the action', async () => {
+    await publish('older', 2, '01:00:00')
+    const newer = await publish('newer', 5, '02:00:00')
+    const file = path.join(tmp.dir, 'future.db')
+    storeWithHistory(file, 1).close()
+    const db = new DatabaseSync(file)
+    db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(LATEST_SCHEMA_VERSION + 1)
+    db.close()
+    const release = stored(newer.tag)
+    const asset = release.assets[0]
+    if (asset === undefined) throw new Error('no asset')
+    asset.data = new Uint8Array(zstdCompressSync(readFileSync(file)))
+    release.body = checksumLine(sha256Hex(asset.data))
+    await expect(restoreStage({ releases: api, dbPath: path.join(tmp.dir, 'run.db'), log: recordingLog() })).rejects.toThrow(
+      new RegExp(`release ${newer.tag}: its database schema version ${LATEST_SCHEMA_VERSION + 1} is newer`)
+    )
+  })
+
+  it('orders snapshots by created_at, not by tag (a tag from 2099 is not the newest); ties go to the higher id', async () => {
+    const genuine = await publish('genuine', 5, '02:00:00')
+    const skewed = await publish('skewed', 2, '01:00:00')
+    const future = stored(skewed.tag)
+    // Re-tag the older database as a far-future snapshot, created before the genuine one.
+    future.tag_name = 'snapshot-20991231-000000'
+    future.created_at = '2026-01-01T00:00:00Z'
+    stored(genuine.tag).created_at = '2026-02-01T00:00:00Z'
+    const dbPath = path.join(tmp.dir, 'run.db')
+    expect(await restoreStage({ releases: api, dbPath, log: recordingLog() })).toMatchObject({ release: genuine.tag })
+    expect(downloadsIn(dbPath)).toBe(genuine.downloads)
+
+    // Same created_at: the higher release id (created later) wins.
+    future.created_at = '2026-02-01T00:00:00Z'
+    const higher = [future, stored(genuine.tag)].sort((a, b) => b.id - a.id)[0]
+    expect(await restoreStage({ releases: api, dbPath: path.join(tmp.dir, 'tie.db'), log: recordingLog() })).toMatchObject({
+      release: higher?.tag_name
+    })
+  })
+
+  it('ignores drafts and snapshot-tagged releases without the asset (starting empty when only those exist)', async () => {
+    const draft = await api.createRelease({ tag: 'snapshot-20260310-010000', name: 'draft', body: checksumLine('b'.repeat(64)), draft: true })
+    await api.uploadAsset(draft, SNAPSHOT_ASSET_NAME, new Uint8Array([1, 2, 3]), 'application/zstd')
+    await api.createRelease({ tag: 'snapshot-20260310-020000', name: 'no asset', body: checksumLine('c'.repeat(64)) })
+    const log = recordingLog()
+    expect(await restoreStage({ releases: api, dbPath: path.join(tmp.dir, 'run.db'), log })).toEqual({ source: 'empty', skipped: [] })
+    expect(log.at('notice')).toEqual([`release snapshot-20260310-020000 is not a database snapshot (it carries no ${SNAPSHOT_ASSET_NAME} asset): ignored`])
+    expect(gh.requests.filter((request) => request.kind === 'download')).toEqual([])
+  })
+
+  it('uses the cache when it is not older than the newest snapshot release (by created_at)', async () => {
     const released = await publish('released', 2, '01:00:00')
+    stored(released.tag).created_at = '2026-03-10T01:00:00Z'
     const cached = storeWithHistory(path.join(tmp.dir, 'cached.db'), 6, 5000)
     const cachedDownloads = cached.snapshots()[0]?.downloads
     cached.checkpoint()
@@ -145,6 +237,7 @@ describe('restoreStage', () => {
 
   it('passes over a damaged cache with a warning', async () => {
     const released = await publish('released', 2, '01:00:00')
+    stored(released.tag).created_at = '2026-03-10T01:00:00Z'
     const cacheDir = path.join(tmp.dir, 'cache')
     const junk = path.join(tmp.dir, 'junk.db')
     writeFileSync(junk, 'not a database at all, just some bytes '.repeat(300))

@@ -1,13 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import * as path from 'node:path'
-import type { FakeGitHub } from '../../test-support/fake-github/server.js'
 import type { GitHubApi } from '../../src/github/api.js'
 import { saveStage, type SaveSummary } from '../../src/pipeline/save.js'
 import { SNAPSHOT_ASSET_NAME, parseChecksumLine, sha256Hex } from '../../src/store/snapshot.js'
 import { createActionsCache } from '../../src/store/cache.js'
 import type { Store } from '../../src/store/store.js'
 import { tmpDir } from '../store/refresh-builder.js'
-import { folderCache, recordingLog, startGitHub, storeWithHistory } from '../store/loop-support.js'
+import { folderCache, recordingLog, seedRelease, startGitHub, storeWithHistory } from '../store/loop-support.js'
+import { FakeGitHub } from '../../test-support/fake-github/server.js'
+import { sampleScenario } from '../../test-support/sample-scenario.js'
+import { HttpClient } from '../../src/github/http.js'
+import { createApi } from '../../src/github/api.js'
 
 let gh: FakeGitHub
 let api: GitHubApi
@@ -68,6 +71,84 @@ describe('saveStage', () => {
     await expect(saveStage({ store, releases: api, keepReleases: 1, now: at('02:00:00'), summary, log: recordingLog() })).rejects.toThrow()
     expect(gh.releases.map((release) => release.tag_name)).toEqual([first.tag])
     expect(gh.releases[0]?.assets).toHaveLength(1)
+    // It was a draft: its tag never existed, so no watcher saw half a snapshot.
+    expect(gh.tags.has('snapshot-20260303-020000')).toBe(false)
+  })
+
+  it('writes a draft and publishes it only once the asset is uploaded', async () => {
+    const { release } = await saveStage({ store, releases: api, keepReleases: 1, now: at('01:00:00'), summary, log: recordingLog() })
+    const writes = gh.requests.filter((request) => request.method !== 'GET').map((request) => `${request.method} ${request.path.split('?')[0]}`)
+    expect(writes).toEqual([
+      'POST /api/repos/backage-demo/backage/releases',
+      `POST /uploads/repos/backage-demo/backage/releases/${release.id}/assets`,
+      `PATCH /api/repos/backage-demo/backage/releases/${release.id}`
+    ])
+    expect(release.draft).toBe(false)
+    expect(gh.releases.map((candidate) => [candidate.draft, candidate.make_latest])).toEqual([[false, 'false']])
+    expect(gh.tags.has(release.tag_name)).toBe(true)
+  })
+
+  it('deletes the draft when publishing it fails', async () => {
+    gh.inject({ path: /^\/api\/repos\/backage-demo\/backage\/releases\/\d+$/, status: 500, times: 1 })
+    await expect(saveStage({ store, releases: api, keepReleases: 1, now: at('01:00:00'), summary, log: recordingLog() })).rejects.toThrow(/PATCH .*HTTP 500/)
+    gh.clearFaults()
+    expect(gh.releases).toEqual([])
+  })
+
+  it('deletes drafts left by killed runs (older than an hour), not a draft an overlapping run is writing', async () => {
+    seedRelease(gh, 'snapshot-20260303-000000', '2026-03-03T00:00:00Z', { draft: true })
+    seedRelease(gh, 'snapshot-20260303-043000', '2026-03-03T04:30:00Z', { draft: true })
+    const log = recordingLog()
+    const { tag } = await saveStage({ store, releases: api, keepReleases: 3, now: at('05:00:00'), summary, log })
+    expect(gh.releases.map((release) => release.tag_name).sort()).toEqual(['snapshot-20260303-043000', tag])
+    expect(log.at('info')).toContain('deleted draft release left by an interrupted run snapshot-20260303-000000')
+  })
+
+  it('prunes by created_at, not by tag: a snapshot tagged 2099 but created first goes first', async () => {
+    seedRelease(gh, 'snapshot-20991231-000000', '2026-03-01T00:00:00Z')
+    seedRelease(gh, 'snapshot-20260302-000000', '2026-03-02T00:00:00Z')
+    const { tag } = await saveStage({ store, releases: api, keepReleases: 2, now: at('05:00:00'), summary, log: recordingLog() })
+    expect(gh.releases.map((release) => release.tag_name).sort()).toEqual(['snapshot-20260302-000000', tag])
+  })
+
+  it('never prunes the snapshot this run restored from', async () => {
+    seedRelease(gh, 'snapshot-20260301-000000', '2026-03-01T00:00:00Z')
+    seedRelease(gh, 'snapshot-20260302-000000', '2026-03-02T00:00:00Z')
+    const { tag } = await saveStage({
+      store,
+      releases: api,
+      keepReleases: 1,
+      now: at('05:00:00'),
+      summary,
+      restoredFrom: 'snapshot-20260301-000000',
+      log: recordingLog()
+    })
+    expect(gh.releases.map((release) => release.tag_name).sort()).toEqual(['snapshot-20260301-000000', tag])
+  })
+
+  it('defers pruning to a later run when the API budget is down to its reserve', async () => {
+    const limited = await FakeGitHub.start({ scenario: sampleScenario(), rateLimit: { rest: 70 } })
+    try {
+      const http = new HttpClient({ userAgent: 'tests', token: 't', concurrency: 1, apiUrl: limited.apiUrl, maxRetries: 0, reserve: { rest: 50, graphql: 50 } })
+      const limitedApi = createApi(http, { apiUrl: limited.apiUrl, repository: limited.scenario.repository })
+      for (let day = 1; day <= 30; day++) {
+        seedRelease(limited, `snapshot-202601${String(day).padStart(2, '0')}-000000`, `2026-01-${String(day).padStart(2, '0')}T00:00:00Z`)
+      }
+      const log = recordingLog()
+      const { tag } = await saveStage({ store, releases: limitedApi, keepReleases: 3, now: at('05:00:00'), summary, log })
+      // The snapshot itself is out; the reserve (50 of 70) was not spent on pruning.
+      expect(limited.releases.some((release) => release.tag_name === tag)).toBe(true)
+      expect(http.stats().rateLimit.rest?.remaining).toBeGreaterThanOrEqual(50)
+      const left = limited.releases.length
+      expect(left).toBeGreaterThan(3)
+      expect(left).toBeLessThan(31)
+      expect(log.at('notice')).toEqual([expect.stringMatching(/^API budget down to its reserve: deleting \d+ old or draft snapshot releases is left to a later run$/)])
+      // The oldest went first; the newest two seeded ones are kept whatever happens.
+      expect(limited.releases.some((release) => release.tag_name === 'snapshot-20260101-000000')).toBe(false)
+      expect(limited.releases.some((release) => release.tag_name === 'snapshot-20260130-000000')).toBe(true)
+    } finally {
+      await limited.stop()
+    }
   })
 
   it('saves to the cache too, when there is one', async () => {

@@ -1,7 +1,8 @@
 /** Shared setup of the restore and save stage tests: the fake GitHub, the real API client, a log. */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import * as path from 'node:path'
-import { FakeGitHub } from '../../test-support/fake-github/server.js'
+import { FakeGitHub, type FakeRelease } from '../../test-support/fake-github/server.js'
+import { SNAPSHOT_ASSET_NAME, checksumLine, sha256Hex } from '../../src/store/snapshot.js'
 import { sampleScenario } from '../../test-support/sample-scenario.js'
 import { HttpClient } from '../../src/github/http.js'
 import { createApi, type GitHubApi } from '../../src/github/api.js'
@@ -87,4 +88,37 @@ export function folderCache(dir: string, savedAt: () => string): SnapshotCache &
     }
   }
   return cache
+}
+
+let seeded = 0
+
+/**
+ * Puts a snapshot-looking release straight into the fake's store (no API call, no budget spent):
+ * for pruning and ordering tests that need many releases or a chosen `created_at`.
+ */
+export function seedRelease(gh: FakeGitHub, tag: string, createdAt: string, options: { draft?: boolean } = {}): FakeRelease {
+  seeded++
+  const release: FakeRelease = {
+    id: 1_000_000 + seeded,
+    tag_name: tag,
+    name: tag,
+    body: checksumLine(sha256Hex(new Uint8Array([seeded % 256]))),
+    make_latest: 'false',
+    target_commitish: 'main',
+    draft: options.draft === true,
+    prerelease: false,
+    created_at: createdAt,
+    assets: [
+      {
+        id: 4_000_000 + seeded,
+        name: SNAPSHOT_ASSET_NAME,
+        label: '',
+        content_type: 'application/zstd',
+        data: new Uint8Array([seeded % 256]),
+        created_at: createdAt
+      }
+    ]
+  }
+  gh.releases.push(release)
+  return release
 }

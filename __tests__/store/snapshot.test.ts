@@ -6,12 +6,15 @@ import { Store } from '../../src/store/store.js'
 import {
   CorruptSnapshot,
   checksumLine,
+  decompressionCap,
   compressDatabase,
   parseChecksumLine,
   restoreDatabase,
   sha256Hex
 } from '../../src/store/snapshot.js'
-import { compareSnapshotTagsNewestFirst, parseSnapshotTag, snapshotTagFor } from '../../src/store/snapshot-tags.js'
+import { isSnapshotTag, snapshotTagFor } from '../../src/store/snapshot-tags.js'
+import { LATEST_SCHEMA_VERSION } from '../../src/store/schema.js'
+import { DatabaseSync } from 'node:sqlite'
 import { refresh, tmpDir, version } from './refresh-builder.js'
 
 let tmp: ReturnType<typeof tmpDir>
@@ -87,6 +90,38 @@ describe('compressDatabase / restoreDatabase', () => {
     expect(readFileSync(target, 'utf8')).toBe('previous contents')
     expect(existsSync(`${target}-wal`)).toBe(false)
   })
+
+  it('bounds decompression at 25 × the asset (at least 64 MiB, at most 16 GiB)', async () => {
+    const MiB = 1024 ** 2
+    expect(decompressionCap(1000)).toBe(64 * MiB)
+    expect(decompressionCap(4 * MiB)).toBe(100 * MiB)
+    expect(decompressionCap(2 * 1024 ** 3)).toBe(16 * 1024 ** 3)
+    // 72 MiB of zeros compress to a few KB: past the 64 MiB floor, far over 25 × the asset.
+    const bomb = new Uint8Array(zstdCompressSync(Buffer.alloc(72 * MiB)))
+    expect(bomb.byteLength * 25).toBeLessThan(64 * MiB)
+    const target = path.join(tmp.dir, 'bomb.db')
+    await expect(restoreDatabase(bomb, sha256Hex(bomb), target)).rejects.toMatchObject({
+      check: 'decompression',
+      message: expect.stringContaining(`past ${64 * MiB} bytes`)
+    })
+    expect(existsSync(target)).toBe(false)
+  })
+
+  it('refuses a database written by a newer version of the action', async () => {
+    const store = filledStore(path.join(tmp.dir, 'live.db'))
+    store.close()
+    const db = new DatabaseSync(path.join(tmp.dir, 'live.db'))
+    db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(LATEST_SCHEMA_VERSION + 1)
+    db.close()
+    const raw = readFileSync(path.join(tmp.dir, 'live.db'))
+    const data = new Uint8Array(zstdCompressSync(raw))
+    const target = path.join(tmp.dir, 'target.db')
+    await expect(restoreDatabase(data, sha256Hex(data), target)).rejects.toMatchObject({
+      check: 'schema',
+      message: expect.stringContaining(`schema version ${LATEST_SCHEMA_VERSION + 1} is newer`)
+    })
+    expect(existsSync(target)).toBe(false)
+  })
 })
 
 describe('checksum line and snapshot tags', () => {
@@ -96,18 +131,25 @@ describe('checksum line and snapshot tags', () => {
     expect(parseChecksumLine('no checksum here')).toBeNull()
   })
 
-  it('makes UTC tags, unique on collision, ordered newest first', () => {
+  it('makes UTC tags, unique on collision', () => {
     const now = new Date('2026-03-05T07:08:09.500Z')
     expect(snapshotTagFor(now, [])).toBe('snapshot-20260305-070809')
     expect(snapshotTagFor(now, ['snapshot-20260305-070809'])).toBe('snapshot-20260305-070809-2')
     expect(snapshotTagFor(now, ['snapshot-20260305-070809', 'snapshot-20260305-070809-2'])).toBe('snapshot-20260305-070809-3')
-    expect(parseSnapshotTag('snapshot-20260305-070809-2')).toEqual({ time: new Date('2026-03-05T07:08:09Z'), sequence: 2 })
-    const tags = ['snapshot-20260305-070809', 'snapshot-20260305-070809-10', 'snapshot-20260101-000000', 'snapshot-20260305-070809-9']
-    expect([...tags].sort(compareSnapshotTagsNewestFirst)).toEqual([
-      'snapshot-20260305-070809-10',
-      'snapshot-20260305-070809-9',
-      'snapshot-20260305-070809',
-      'snapshot-20260101-000000'
-    ])
+  })
+
+  it('knows snapshot tags by their exact form only', () => {
+    const table: [string, boolean][] = [
+      ['snapshot-20260305-070809', true],
+      ['snapshot-20260305-070809-12', true],
+      ['snapshot-20991231-000000', true], // the form is right; its order comes from created_at
+      ['snapshot-1.2', false],
+      ['snapshot-20260305-070809-', false],
+      ['snapshot-2026035-070809', false],
+      ['snapshot-20260305-070809-rc1', false],
+      ['Snapshot-20260305-070809', false],
+      ['v1.0.0', false]
+    ]
+    expect(table.map(([tag]) => [tag, isSnapshotTag(tag)])).toEqual(table)
   })
 })

@@ -49,6 +49,8 @@ export interface RestOptions {
   signal?: AbortSignal
   /** See HttpRequest.useReserve: only the snapshot release calls spend the reserve. */
   useReserve?: boolean
+  /** See HttpRequest.maxBytes. */
+  maxBytes?: number
 }
 
 export interface GitHubApi extends ReleasesApi {
@@ -89,6 +91,7 @@ function toRelease(release: RestRelease): Release {
     name: release.name ?? '',
     body: release.body ?? '',
     created_at: release.created_at,
+    draft: release.draft === true,
     upload_url: release.upload_url,
     assets: (release.assets ?? []).map(toAsset)
   }
@@ -143,7 +146,7 @@ export function createApi(http: Http, options: { apiUrl: string; repository: { o
       headers['content-type'] = 'application/json'
     }
     if (init.contentType) headers['content-type'] = init.contentType
-    return http.request({ url, kind, method, headers, body, signal: init.signal, useReserve: init.useReserve })
+    return http.request({ url, kind, method, headers, body, signal: init.signal, useReserve: init.useReserve, maxBytes: init.maxBytes })
   }
 
   async function json<T>(kind: RequestKind, url: string, init: RestOptions = {}): Promise<{ value: T; response: HttpResponse }> {
@@ -196,14 +199,23 @@ export function createApi(http: Http, options: { apiUrl: string; repository: { o
       return (await api.restList<RestRelease>(`${repoPath}/releases`, undefined, true)).map(toRelease)
     },
 
-    async createRelease(input: { tag: string; name: string; body: string }): Promise<Release> {
+    async createRelease(input: { tag: string; name: string; body: string; draft?: boolean }): Promise<Release> {
       const created = await api.rest<RestRelease>(`${repoPath}/releases`, {
         method: 'POST',
         useReserve: true,
         // Snapshots must never become the repository's "latest" release.
-        body: { tag_name: input.tag, name: input.name, body: input.body, draft: false, prerelease: false, make_latest: 'false' }
+        body: { tag_name: input.tag, name: input.name, body: input.body, draft: input.draft === true, prerelease: false, make_latest: 'false' }
       })
       return toRelease(created)
+    },
+
+    async publishRelease(release: Release): Promise<Release> {
+      const updated = await api.rest<RestRelease>(`${repoPath}/releases/${release.id}`, {
+        method: 'PATCH',
+        useReserve: true,
+        body: { draft: false, make_latest: 'false' }
+      })
+      return toRelease(updated)
     },
 
     async uploadAsset(release: Release, name: string, data: Uint8Array, contentType: string): Promise<ReleaseAsset> {
@@ -219,22 +231,24 @@ export function createApi(http: Http, options: { apiUrl: string; repository: { o
     async downloadAsset(asset: ReleaseAsset): Promise<Uint8Array> {
       // The API answers with a redirect to storage; fetch follows it and drops Authorization when
       // the redirect leaves the API's origin, so the token never reaches the storage host.
-      const response = await call('rest', asset.url, { headers: { accept: 'application/octet-stream' }, useReserve: true })
+      // More bytes than the asset's stated size are not this asset: stop reading there.
+      const response = await call('rest', asset.url, { headers: { accept: 'application/octet-stream' }, useReserve: true, maxBytes: asset.size })
       if (response.status < 200 || response.status >= 300) {
         throw new ApiError(response.status, 'GET', asset.url, githubMessage(response))
       }
       return response.body
     },
 
-    async deleteRelease(release: Release): Promise<void> {
+    async deleteRelease(release: Release, deleteOptions: { useReserve?: boolean } = {}): Promise<void> {
+      const useReserve = deleteOptions.useReserve ?? true
       const releaseUrl = absolute(`${repoPath}/releases/${release.id}`)
-      const deleted = await call('rest', releaseUrl, { method: 'DELETE', useReserve: true })
+      const deleted = await call('rest', releaseUrl, { method: 'DELETE', useReserve })
       if (deleted.status !== 404 && (deleted.status < 200 || deleted.status >= 300)) {
         throw new ApiError(deleted.status, 'DELETE', releaseUrl, githubMessage(deleted))
       }
       // Deleting a release leaves its tag behind; 404/422 mean the tag is already gone.
       const tagUrl = absolute(`${repoPath}/git/refs/tags/${encodeURIComponent(release.tag_name)}`)
-      const tag = await call('rest', tagUrl, { method: 'DELETE', useReserve: true })
+      const tag = await call('rest', tagUrl, { method: 'DELETE', useReserve })
       if (tag.status !== 404 && tag.status !== 422 && (tag.status < 200 || tag.status >= 300)) {
         throw new ApiError(tag.status, 'DELETE', tagUrl, githubMessage(tag))
       }

@@ -6,6 +6,7 @@
  */
 import type { Http, HttpRequest, HttpResponse, RequestKind } from '../ports.js'
 import { Slots } from '../concurrency.js'
+import { BODY_CAPS, BodyTooLarge, readCapped } from './body.js'
 
 export type BudgetResource = RequestKind
 
@@ -262,7 +263,7 @@ export class HttpClient implements Http {
         response = await this.send(req)
       } catch (error) {
         if (req.signal?.aborted) throw req.signal.reason
-        if (attempt >= maxRetries) throw error
+        if (attempt >= maxRetries || error instanceof BodyTooLarge) throw error
         this.options.log(`${req.kind} ${req.url}: ${describe(error)}; retry ${attempt + 1}/${maxRetries}`)
         await this.pause(req, this.backoffMs(attempt))
         continue
@@ -372,7 +373,7 @@ export class HttpClient implements Http {
     // A copy typed over a plain ArrayBuffer, which is what fetch's BodyInit accepts.
     const payload = req.body === undefined || typeof req.body === 'string' ? req.body : new Uint8Array(req.body)
     const reply = await fetch(req.url, { method, headers, body: payload, signal, redirect: 'follow' })
-    const body = new Uint8Array(await reply.arrayBuffer())
+    const body = await readCapped(reply, req.url, req.maxBytes ?? BODY_CAPS[req.kind])
     const replyHeaders = headersOf(reply.headers)
 
     if (reply.status === 304 && cached) {

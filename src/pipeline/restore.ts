@@ -1,26 +1,23 @@
 /**
- * Stage 1 (SPEC 7): start from the newest good snapshot. The Actions cache when it holds a database
- * not older than the newest snapshot release, else the newest snapshot release whose asset passes its
- * checksum and `PRAGMA integrity_check` (a bad one is skipped with a warning in favour of the one
- * before), else an empty database (first run). Snapshot releases are found by listing releases,
- * never through `/releases/latest`, which belongs to the repository's own releases.
+ * Stage 1 (SPEC 7): start from the newest good snapshot, or fail closed. The Actions cache when it
+ * holds a database not older than the newest snapshot release, else the newest snapshot release (by
+ * `created_at`) whose asset passes its checksum, bounded decompression and `PRAGMA integrity_check`;
+ * a damaged one is skipped with a warning in favour of the one before. Only when no snapshot release
+ * exists at all does the run start empty.
  *
- * A release that cannot be downloaded (network, API) fails the stage: starting empty then would
- * publish an empty index and prune the good snapshots.
+ * Starting empty while history exists would publish a smaller index and let this run's snapshots
+ * prune the good ones, so every other dead end throws `RestoreFailed` before anything is scraped,
+ * pushed or deleted: the release list cannot be read, every snapshot is damaged, or the newest
+ * restorable-looking one cannot be downloaded or was written by a newer action (falling back to an
+ * older snapshot then would drop the newer one's history for good).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import * as path from 'node:path'
 import { errorMessage, type Log } from '../log.js'
 import type { Release, ReleasesApi } from '../ports.js'
 import type { SnapshotCache } from '../store/cache.js'
-import {
-  CorruptSnapshot,
-  SNAPSHOT_ASSET_NAME,
-  installDatabaseFile,
-  parseChecksumLine,
-  restoreDatabase
-} from '../store/snapshot.js'
-import { compareSnapshotTagsNewestFirst, isSnapshotTag, parseSnapshotTag } from '../store/snapshot-tags.js'
+import { CorruptSnapshot, SNAPSHOT_ASSET_NAME, installDatabaseFile, parseChecksumLine, restoreDatabase } from '../store/snapshot.js'
+import { classifyReleases, createdAt } from './snapshot-releases.js'
 
 export interface RestoreDeps {
   releases: ReleasesApi
@@ -31,71 +28,95 @@ export interface RestoreDeps {
 
 export interface RestoreResult {
   source: 'cache' | 'release' | 'empty'
-  /** The tag restored from, when the source is a release. */
+  /** The tag restored from, when the source is a release (pruning never deletes it). */
   release?: string
   /** Snapshot releases passed over, newest first, with the reason. */
   skipped: { tag: string; reason: string }[]
 }
 
-/** Snapshot releases, newest first. */
-export function snapshotReleases(releases: readonly Release[]): Release[] {
-  return releases
-    .filter((release) => isSnapshotTag(release.tag_name))
-    .sort((a, b) => compareSnapshotTagsNewestFirst(a.tag_name, b.tag_name))
+/** No history could be restored although it exists: the run must stop before it scrapes. */
+export class RestoreFailed extends Error {
+  constructor(detail: string) {
+    super(`restoring the database failed, so the run stops before scraping; nothing was pushed or deleted.\n${detail}`)
+    this.name = 'RestoreFailed'
+  }
 }
 
 export async function restoreStage(deps: RestoreDeps): Promise<RestoreResult> {
   const { log, dbPath } = deps
-  const snapshots = snapshotReleases(await deps.releases.listReleases())
+  let listed: Release[]
+  try {
+    listed = await deps.releases.listReleases()
+  } catch (error) {
+    throw new RestoreFailed(
+      `The release list could not be read (${errorMessage(error)}): without it the newest snapshot is unknown. ` +
+        'Check that the token may read releases (contents: read), then rerun.'
+    )
+  }
+  const { snapshots, ignored } = classifyReleases(listed)
+  for (const { tag, reason } of ignored) log.notice(`release ${tag} is not a database snapshot (${reason}): ignored`)
   const skipped: RestoreResult['skipped'] = []
 
-  const newest = snapshots[0]
-  if (deps.cache && (await restoreFromCache(deps.cache, dbPath, newest, log))) {
+  if (deps.cache && (await restoreFromCache(deps.cache, dbPath, snapshots[0], log))) {
     return { source: 'cache', skipped }
   }
 
   for (const release of snapshots) {
     const tag = release.tag_name
-    const skip = (reason: string): void => {
-      skipped.push({ tag, reason })
-      log.warning(`snapshot ${tag} skipped: ${reason}; trying the previous one`)
-    }
     const checksum = parseChecksumLine(release.body)
-    if (checksum === null) {
-      skip('its release notes carry no "sha256: <hex>" line')
-      continue
-    }
     const asset = release.assets.find((candidate) => candidate.name === SNAPSHOT_ASSET_NAME)
-    if (asset === undefined) {
-      skip(`it has no ${SNAPSHOT_ASSET_NAME} asset`)
+    if (checksum === null || asset === undefined) {
+      skipped.push({ tag, reason: 'its release notes carry no "sha256: <hex>" line' })
+      log.warning(`snapshot ${tag} skipped: its release notes carry no "sha256: <hex>" line; trying the previous one`)
       continue
     }
-    const data = await deps.releases.downloadAsset(asset)
+    let data: Uint8Array
+    try {
+      data = await deps.releases.downloadAsset(asset)
+    } catch (error) {
+      skipped.push({ tag, reason: `downloading ${SNAPSHOT_ASSET_NAME} failed: ${errorMessage(error)}` })
+      throw new RestoreFailed(
+        `${failureList(skipped)}\nOlder snapshots were not tried: restoring one would drop the history of ${tag}. ` +
+          `Rerun when GitHub answers; if the asset of ${tag} is gone for good, delete release ${tag} and its tag.`
+      )
+    }
     try {
       await restoreDatabase(data, checksum, dbPath)
     } catch (error) {
       if (!(error instanceof CorruptSnapshot)) throw error
-      skip(error.message)
+      skipped.push({ tag, reason: error.message })
+      if (error.check === 'schema') {
+        throw new RestoreFailed(
+          `${failureList(skipped)}\nOlder snapshots were not tried: restoring one would drop the history of ${tag}. ` +
+            'Use the version of the action that wrote it, or a newer one.'
+        )
+      }
+      log.warning(`snapshot ${tag} skipped: ${error.message}; trying the previous one`)
       continue
     }
     log.info(`database restored from release ${tag} (${data.byteLength} bytes compressed)`)
     return { source: 'release', release: tag, skipped }
   }
 
-  if (snapshots.length > 0) log.warning('no usable snapshot release: starting with an empty database')
-  else log.info('no snapshot release yet: first run, starting with an empty database')
+  if (snapshots.length > 0) {
+    throw new RestoreFailed(
+      `No snapshot release could be restored:\n${failureList(skipped)}\n` +
+        'If they are damaged for good, delete these releases and their tags (the run then starts empty, ' +
+        'losing the history), or upload a good backage.db.zst with its "sha256: <hex>" line to one of them.'
+    )
+  }
+  log.info('no snapshot release yet: first run, starting with an empty database')
   // A leftover file (an earlier local run) must not pass for restored history.
   for (const file of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`]) rmSync(file, { force: true })
   return { source: 'empty', skipped }
 }
 
+function failureList(skipped: RestoreResult['skipped']): string {
+  return skipped.map(({ tag, reason }) => `- release ${tag}: ${reason}`).join('\n')
+}
+
 /** Installs the cached database when it is sound and not older than the newest snapshot release. */
-async function restoreFromCache(
-  cache: SnapshotCache,
-  dbPath: string,
-  newest: Release | undefined,
-  log: Log
-): Promise<boolean> {
+async function restoreFromCache(cache: SnapshotCache, dbPath: string, newest: Release | undefined, log: Log): Promise<boolean> {
   const dir = mkdtempSync(path.join(path.dirname(dbPath), '.backage-cache-'))
   try {
     const candidate = path.join(dir, 'backage.db')
@@ -107,10 +128,9 @@ async function restoreFromCache(
       return false
     }
     if (restored === null || !existsSync(candidate)) return false
-    const newestTime = newest ? releaseTime(newest) : null
     const savedAt = Date.parse(restored.savedAt)
-    if (newestTime !== null && !(savedAt >= newestTime)) {
-      log.info(`cached database (${restored.savedAt}) is older than snapshot ${newest?.tag_name}: using the release`)
+    if (newest !== undefined && !(savedAt >= createdAt(newest))) {
+      log.info(`cached database (${restored.savedAt}) is older than snapshot ${newest.tag_name} (${newest.created_at}): using the release`)
       return false
     }
     try {
@@ -126,12 +146,3 @@ async function restoreFromCache(
     rmSync(dir, { recursive: true, force: true })
   }
 }
-
-/** The snapshot's time: from its tag, else when the release was created. */
-function releaseTime(release: Release): number | null {
-  const parsed = parseSnapshotTag(release.tag_name)
-  if (parsed) return parsed.time.getTime()
-  const created = Date.parse(release.created_at)
-  return Number.isFinite(created) ? created : null
-}
-

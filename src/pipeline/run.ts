@@ -1,7 +1,8 @@
 /**
- * One run (SPEC 3): restore → owners → plan → refresh → render → publish → save. Stages after
- * refresh always run, also after a graceful stop; a failure in one owner or package never aborts
- * the run. Returns what main.ts turns into outputs and the job summary.
+ * One run (SPEC 3): restore → owners → plan → refresh → snapshot release → render and push the
+ * index. Stages after refresh always run, also after a graceful stop; a failure in one owner or
+ * package never aborts the run. A restore that fails (history exists but cannot be read) aborts it
+ * before any scraping; a failed snapshot release skips the push. Returns what main.ts turns into outputs and the job summary.
  */
 import { mkdirSync } from 'node:fs'
 import * as path from 'node:path'
@@ -144,16 +145,11 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
     const packagesRefreshed = refresh.refreshed.filter((ref) => !staleKeys.has(packageLabel(ref))).length
     clearTimeout(deadline)
 
-    const published = await timed('publish', () =>
-      publishStage({ settings, store, log, now: now(), indexDir: deps.indexDir }).catch((error: unknown) => {
-        errors.push(`publishing the index failed: ${errorMessage(error)}`)
-        log.error(errors[errors.length - 1] ?? '')
-        return { commit: '', changed: false, indexDir: null }
-      })
-    )
-
+    // SPEC 3: the snapshot release comes before the push. If it fails, the push is skipped, so the
+    // published index never shows numbers that the next run (restoring the newest release) cannot.
     const counts = store.counts()
     let releaseTag = ''
+    let releaseFailed = false
     if (settings.release && !settings.dryRun) {
       releaseTag = await timed('release', async () => {
         try {
@@ -168,12 +164,14 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
               stale: refresh.stale.length,
               complete: refresh.complete && stopReason.value === null
             },
+            restoredFrom: restored.release,
             cache,
             log
           })
           return saved.tag
         } catch (error) {
-          errors.push(`publishing the database snapshot failed: ${errorMessage(error)}`)
+          releaseFailed = true
+          errors.push(`publishing the database snapshot failed, so the index was not pushed: ${errorMessage(error)}`)
           log.error(errors[errors.length - 1] ?? '')
           return ''
         }
@@ -181,6 +179,16 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
     } else if (cache && !settings.dryRun) {
       await timed('cache', () => saveToCache(store, cache, log))
     }
+
+    const published = releaseFailed
+      ? { commit: '', changed: false, indexDir: null }
+      : await timed('publish', () =>
+          publishStage({ settings, store, log, now: now(), indexDir: deps.indexDir }).catch((error: unknown) => {
+            errors.push(`publishing the index failed: ${errorMessage(error)}`)
+            log.error(errors[errors.length - 1] ?? '')
+            return { commit: '', changed: false, indexDir: null }
+          })
+        )
 
     const stats = http.stats()
     return {

@@ -1,8 +1,11 @@
 /**
- * The last stage (SPEC 7): the database goes out as a snapshot release (zstd asset, notes with the
- * counts and the asset's checksum, `make_latest: false`), then snapshot releases beyond the newest
- * `keepReleases` are deleted with their tags, and the Actions cache gets the same database.
- * A failed upload deletes the half-made release, so the previous snapshots stay the newest.
+ * Publishing the snapshot (SPEC 7), after the refresh and before the index is pushed (SPEC 3): the
+ * database goes out as a release (zstd asset, notes with the counts and the asset's checksum,
+ * `make_latest: false`), created as a draft and published once its asset is uploaded, so no watcher
+ * sees half a snapshot; a failed upload deletes the draft and the previous snapshots stay the newest.
+ * Then housekeeping, which never spends the API reserve (at the reserve it is deferred to a later
+ * run): drafts left by killed runs are deleted, and snapshot releases beyond the newest
+ * `keepReleases` (by `created_at`) are deleted with their tags, never the one this run restored from.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import * as os from 'node:os'
@@ -11,9 +14,13 @@ import { errorMessage, type Log } from '../log.js'
 import type { Release, ReleasesApi } from '../ports.js'
 import type { Store } from '../store/store.js'
 import type { SnapshotCache } from '../store/cache.js'
+import { BudgetExhausted } from '../github/http.js'
 import { SNAPSHOT_ASSET_NAME, SNAPSHOT_CONTENT_TYPE, checksumLine, compressDatabase } from '../store/snapshot.js'
 import { snapshotTagFor } from '../store/snapshot-tags.js'
-import { snapshotReleases } from './restore.js'
+import { classifyReleases, createdAt } from './snapshot-releases.js'
+
+/** A draft younger than this may still be written by an overlapping run: left alone. */
+export const DRAFT_GRACE_MS = 60 * 60_000
 
 export interface SaveSummary {
   owners: number
@@ -34,6 +41,8 @@ export interface SaveDeps {
   keepReleases: number
   now: Date
   summary: SaveSummary
+  /** Tag of the snapshot this run restored from: never pruned by this run. */
+  restoredFrom?: string
   cache?: SnapshotCache
   log: Log
 }
@@ -54,22 +63,25 @@ export async function saveStage(deps: SaveDeps): Promise<SaveResult> {
       now,
       existing.map((release) => release.tag_name)
     )
-    const release = await releases.createRelease({
+    const draft = await releases.createRelease({
       tag,
       name: `Database snapshot ${now.toISOString().slice(0, 19).replace('T', ' ')} UTC`,
-      body: releaseNotes(deps.summary, snapshot)
+      body: releaseNotes(deps.summary, snapshot),
+      draft: true
     })
+    let release: Release
     try {
-      await releases.uploadAsset(release, SNAPSHOT_ASSET_NAME, snapshot.data, SNAPSHOT_CONTENT_TYPE)
+      await releases.uploadAsset(draft, SNAPSHOT_ASSET_NAME, snapshot.data, SNAPSHOT_CONTENT_TYPE)
+      release = await releases.publishRelease(draft)
     } catch (error) {
-      await releases.deleteRelease(release).catch((cleanup: unknown) => {
-        log.warning(`could not delete the half-made release ${tag}: ${errorMessage(cleanup)}`)
+      await releases.deleteRelease(draft).catch((cleanup: unknown) => {
+        log.warning(`could not delete the half-made draft release ${tag} (the next run deletes it): ${errorMessage(cleanup)}`)
       })
       throw error
     }
     log.info(`database snapshot published as ${tag} (${snapshot.data.byteLength} bytes, sha256 ${snapshot.sha256})`)
 
-    await pruneSnapshots(releases, [...existing, release], release, Math.max(1, deps.keepReleases), log)
+    await housekeeping(deps, existing, release)
 
     if (deps.cache) {
       await deps.cache.save(cacheCopy).catch((error: unknown) => {
@@ -98,26 +110,38 @@ export function releaseNotes(summary: SaveSummary, snapshot: { sha256: string; r
   ].join('\n')
 }
 
-/** Deletes snapshot releases beyond the newest `keep` (never `current`, never other releases). */
-async function pruneSnapshots(
-  releases: ReleasesApi,
-  all: readonly Release[],
-  current: Release,
-  keep: number,
-  log: Log
-): Promise<void> {
-  const older = snapshotReleases(all).filter((release) => release.id !== current.id)
-  for (const release of older.slice(keep - 1)) {
+/**
+ * Deletes leftover drafts, then snapshot releases beyond the newest `keepReleases`, without the
+ * API reserve: when the budget reaches it, the rest waits for a later run (a run restoring and
+ * saving must never be starved by cleaning up).
+ */
+async function housekeeping(deps: SaveDeps, existing: readonly Release[], current: Release): Promise<void> {
+  const { releases, log } = deps
+  const { snapshots, drafts } = classifyReleases([...existing.filter((release) => release.id !== current.id), current])
+  const leftovers = drafts.filter((draft) => createdAt(draft) < deps.now.getTime() - DRAFT_GRACE_MS)
+  const kept = new Set(snapshots.slice(0, Math.max(1, deps.keepReleases)).map((release) => release.id))
+  // Oldest first, so a deferred prune leaves the newer ones.
+  const old = snapshots
+    .filter((release) => !kept.has(release.id) && release.id !== current.id && release.tag_name !== deps.restoredFrom)
+    .reverse()
+  const doomed = [
+    ...leftovers.map((release) => ({ release, what: 'draft release left by an interrupted run' })),
+    ...old.map((release) => ({ release, what: 'old snapshot release' }))
+  ]
+  for (const [index, { release, what }] of doomed.entries()) {
     try {
-      await releases.deleteRelease(release)
-      log.info(`deleted old snapshot release ${release.tag_name}`)
+      await releases.deleteRelease(release, { useReserve: false })
+      log.info(`deleted ${what} ${release.tag_name}`)
     } catch (error) {
-      // Pruning is housekeeping: the next run tries again.
-      log.warning(`could not delete old snapshot release ${release.tag_name}: ${errorMessage(error)}`)
+      if (error instanceof BudgetExhausted) {
+        log.notice(`API budget down to its reserve: deleting ${doomed.length - index} old or draft snapshot releases is left to a later run`)
+        return
+      }
+      // Housekeeping: the next run tries again.
+      log.warning(`could not delete ${what} ${release.tag_name}: ${errorMessage(error)}`)
     }
   }
 }
-
 
 /**
  * With `release: false` the Actions cache is the only place the database survives between runs:

@@ -1,40 +1,16 @@
 /**
  * Tags of snapshot releases (SPEC 7): `snapshot-YYYYMMDD-HHMMSS` in UTC, with `-2`, `-3`... when a
- * tag of the same second exists. The tag is the snapshot's time, so ordering needs no API call.
+ * tag of the same second exists. The tag is a naming convention, not a clock: snapshots are ordered
+ * by the release's `created_at` (see pipeline/snapshot-releases.ts), so a skewed or hand-made tag
+ * such as `snapshot-20991231-000000` cannot pass for the newest.
  */
 export const SNAPSHOT_TAG_PREFIX = 'snapshot-'
 
-const TAG = /^snapshot-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})(?:-(\d+))?$/
+const TAG = /^snapshot-\d{8}-\d{6}(-\d+)?$/
 
-export interface SnapshotTag {
-  /** The UTC second the snapshot was taken. */
-  time: Date
-  /** 1 for the plain tag, 2 for `-2`, ... */
-  sequence: number
-}
-
+/** True for tags of the snapshot form only (a Java `snapshot-1.2` is not one). */
 export function isSnapshotTag(tag: string): boolean {
-  return tag.startsWith(SNAPSHOT_TAG_PREFIX)
-}
-
-/** The time and sequence a snapshot tag encodes, or null when it is not of the snapshot form. */
-export function parseSnapshotTag(tag: string): SnapshotTag | null {
-  const match = TAG.exec(tag)
-  if (match === null) return null
-  const [, year, month, day, hour, minute, second, sequence] = match
-  const time = new Date(`${year}-${month}-${day}T${hour}:${minute}:${second}Z`)
-  if (Number.isNaN(time.getTime())) return null
-  return { time, sequence: sequence === undefined ? 1 : Number(sequence) }
-}
-
-/** Newest first; tags that do not parse sort last, among themselves by name descending. */
-export function compareSnapshotTagsNewestFirst(a: string, b: string): number {
-  const pa = parseSnapshotTag(a)
-  const pb = parseSnapshotTag(b)
-  if (pa && pb) return pb.time.getTime() - pa.time.getTime() || pb.sequence - pa.sequence
-  if (pa) return -1
-  if (pb) return 1
-  return a < b ? 1 : a > b ? -1 : 0
+  return TAG.test(tag)
 }
 
 /** The tag for a snapshot taken at `now`, unique among `existing`. */

@@ -1,6 +1,8 @@
 /**
- * Releases of the main repository (SPEC 7): list, get, create, delete, tags, asset upload and the
- * asset download, which redirects to a storage URL as GitHub's does.
+ * Releases of the main repository (SPEC 7): list, get, create (drafts too), publish a draft (PATCH),
+ * delete, tags, asset upload and the asset download, which redirects to a storage URL as GitHub's
+ * does. Tests set `created_at` on a stored release directly, and `storageFault` on an asset to make
+ * the storage misbehave.
  */
 import type { Scenario } from '../scenario.js'
 import {
@@ -18,6 +20,7 @@ import {
   type Reply
 } from './exchange.js'
 import { paginate } from './paginate.js'
+import { assetJson, releaseJson } from './release-json.js'
 
 export interface FakeAsset {
   id: number
@@ -27,6 +30,8 @@ export interface FakeAsset {
   /** The uploaded bytes, exactly as received. */
   data: Uint8Array
   created_at: string
+  /** Fault switch: the storage answers `200` with an HTML page instead of the bytes (an outage page). */
+  storageFault?: 'html-200'
 }
 
 /** A release as the fake keeps it: GitHub's field names, plus `make_latest` as it was sent. */
@@ -77,24 +82,26 @@ export class ReleaseStore {
     switch (route) {
       case 'GET ': {
         const newestFirst = [...this.releases].sort((a, b) => b.id - a.id)
-        const page = paginate(newestFirst.map((release) => this.releaseJson(release, scenario, urls)), request)
+        const page = paginate(newestFirst.map((release) => releaseJson(release, scenario, urls)), request)
         return jsonReply(200, page.items, page.headers)
       }
       case 'POST ':
         return this.create(request, scenario, urls)
       case 'GET latest': {
         const latest = this.releases.find((release) => release.id === this.latestId)
-        return latest ? jsonReply(200, this.releaseJson(latest, scenario, urls)) : notFoundJson()
+        return latest ? jsonReply(200, releaseJson(latest, scenario, urls)) : notFoundJson()
       }
       case 'GET tags': {
         const release = this.releases.find((r) => r.tag_name === rest.slice(1).join('/'))
-        return release ? jsonReply(200, this.releaseJson(release, scenario, urls)) : notFoundJson()
+        return release ? jsonReply(200, releaseJson(release, scenario, urls)) : notFoundJson()
       }
+      case 'PATCH id':
+        return this.update(request, rest, scenario, urls)
       case 'GET id':
       case 'DELETE id': {
         const release = this.releases.find((r) => String(r.id) === rest[0])
         if (!release || rest.length > 1) return notFoundJson()
-        if (request.method === 'GET') return jsonReply(200, this.releaseJson(release, scenario, urls))
+        if (request.method === 'GET') return jsonReply(200, releaseJson(release, scenario, urls))
         this.releases.splice(this.releases.indexOf(release), 1)
         if (this.latestId === release.id) this.latestId = this.releases.filter((r) => r.make_latest !== 'false').at(-1)?.id
         return emptyReply(204)
@@ -111,7 +118,7 @@ export class ReleaseStore {
         if ((header(request, 'accept') ?? '').includes('application/octet-stream')) {
           return emptyReply(302, { location: storageUrl(urls, found.release, found.asset) })
         }
-        return jsonReply(200, this.assetJson(found.release, found.asset, scenario, urls))
+        return jsonReply(200, assetJson(found.release, found.asset, scenario, urls))
       }
       default:
         return null
@@ -139,7 +146,7 @@ export class ReleaseStore {
       created_at: new Date().toISOString()
     }
     release.assets.push(asset)
-    return jsonReply(201, this.assetJson(release, asset, scenario, urls))
+    return jsonReply(201, assetJson(release, asset, scenario, urls))
   }
 
   /** The storage behind the redirects: `/storage/releases/{releaseId}/{assetId}/{name}`. */
@@ -147,6 +154,9 @@ export class ReleaseStore {
     const [, , , assetId] = rawSegments(request.url.pathname)
     const found = this.findAsset(assetId ?? '')
     if (!found || request.method !== 'GET') return null
+    if (found.asset.storageFault === 'html-200') {
+      return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: Buffer.from(STORAGE_OUTAGE_PAGE) }
+    }
     return {
       status: 200,
       headers: { 'content-type': 'application/octet-stream', 'content-disposition': `attachment; filename=${found.asset.name}` },
@@ -199,9 +209,37 @@ export class ReleaseStore {
       assets: []
     }
     this.releases.push(release)
-    this.tags.add(tag)
+    // GitHub creates the tag of a draft only when it is published.
+    if (!release.draft) this.tags.add(tag)
     if (makeLatest !== 'false' && !release.draft && !release.prerelease) this.latestId = release.id
-    return jsonReply(201, this.releaseJson(release, scenario, urls))
+    return jsonReply(201, releaseJson(release, scenario, urls))
+  }
+
+  /** `PATCH /releases/{id}`: name, body, `make_latest`, and `draft: false` publishes a draft. */
+  private update(request: FakeRequest, rest: string[], scenario: Scenario, urls: BaseUrls): Reply {
+    const release = this.releases.find((r) => String(r.id) === rest[0])
+    if (!release || rest.length > 1) return notFoundJson()
+    let fields: Record<string, unknown>
+    try {
+      const parsed: unknown = JSON.parse(request.body.toString('utf8'))
+      fields = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {}
+    } catch {
+      return jsonReply(400, { message: 'Problems parsing JSON', documentation_url: DOCS, status: '400' })
+    }
+    if (typeof fields.name === 'string') release.name = fields.name
+    if (typeof fields.body === 'string') release.body = fields.body
+    if (fields.make_latest !== undefined) {
+      if (typeof fields.make_latest !== 'string' || !(MAKE_LATEST as readonly string[]).includes(fields.make_latest)) {
+        return validationFailed('Release', 'invalid', 'make_latest')
+      }
+      release.make_latest = fields.make_latest as FakeRelease['make_latest']
+    }
+    if (fields.draft === false && release.draft) {
+      release.draft = false
+      this.tags.add(release.tag_name)
+    }
+    if (release.make_latest !== 'false' && !release.draft && !release.prerelease) this.latestId = release.id
+    return jsonReply(200, releaseJson(release, scenario, urls))
   }
 
   private isMain(scenario: Scenario, owner: string, repo: string): boolean {
@@ -215,49 +253,10 @@ export class ReleaseStore {
     }
     return undefined
   }
-
-  private releaseJson(release: FakeRelease, scenario: Scenario, urls: BaseUrls): Record<string, unknown> {
-    const full = `${scenario.repository.owner}/${scenario.repository.name}`
-    const api = `${urls.apiUrl}/repos/${full}/releases/${release.id}`
-    return {
-      url: api,
-      assets_url: `${api}/assets`,
-      upload_url: `${urls.url}/uploads/repos/${full}/releases/${release.id}/assets{?name,label}`,
-      html_url: `${urls.url}/${full}/releases/tag/${encodeURIComponent(release.tag_name)}`,
-      id: release.id,
-      node_id: `RE_kwDO${Buffer.from(String(release.id)).toString('base64url')}`,
-      tag_name: release.tag_name,
-      target_commitish: release.target_commitish,
-      name: release.name,
-      draft: release.draft,
-      prerelease: release.prerelease,
-      created_at: release.created_at,
-      published_at: release.created_at,
-      assets: release.assets.map((asset) => this.assetJson(release, asset, scenario, urls)),
-      tarball_url: `${urls.apiUrl}/repos/${full}/tarball/${release.tag_name}`,
-      zipball_url: `${urls.apiUrl}/repos/${full}/zipball/${release.tag_name}`,
-      body: release.body
-    }
-  }
-
-  private assetJson(release: FakeRelease, asset: FakeAsset, scenario: Scenario, urls: BaseUrls): Record<string, unknown> {
-    const full = `${scenario.repository.owner}/${scenario.repository.name}`
-    return {
-      url: `${urls.apiUrl}/repos/${full}/releases/assets/${asset.id}`,
-      id: asset.id,
-      node_id: `RA_kwDO${Buffer.from(String(asset.id)).toString('base64url')}`,
-      name: asset.name,
-      label: asset.label,
-      content_type: asset.content_type,
-      state: 'uploaded',
-      size: asset.data.byteLength,
-      download_count: 0,
-      created_at: asset.created_at,
-      updated_at: asset.created_at,
-      browser_download_url: `${urls.url}/${full}/releases/download/${encodeURIComponent(release.tag_name)}/${encodeURIComponent(asset.name)}`
-    }
-  }
 }
+
+const STORAGE_OUTAGE_PAGE =
+  '<!DOCTYPE html><html><head><title>Service unavailable</title></head><body><h1>We are having trouble serving this file</h1></body></html>'
 
 function storageUrl(urls: BaseUrls, release: FakeRelease, asset: FakeAsset): string {
   return `${urls.url}/storage/releases/${release.id}/${asset.id}/${encodeURIComponent(asset.name)}?sig=fake`
