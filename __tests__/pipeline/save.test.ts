@@ -95,12 +95,13 @@ describe('saveStage', () => {
     expect(gh.releases).toEqual([])
   })
 
-  it('deletes drafts left by killed runs (older than an hour), not a draft an overlapping run is writing', async () => {
+  it('deletes drafts left by killed runs (created before this run started), not one an overlapping run is writing', async () => {
     seedRelease(gh, 'snapshot-20260303-000000', '2026-03-03T00:00:00Z', { draft: true })
-    seedRelease(gh, 'snapshot-20260303-043000', '2026-03-03T04:30:00Z', { draft: true })
+    seedRelease(gh, 'snapshot-20260303-045000', '2026-03-03T04:50:00Z', { draft: true })
     const log = recordingLog()
-    const { tag } = await saveStage({ store, releases: api, keepReleases: 3, now: at('05:00:00'), summary, log })
-    expect(gh.releases.map((release) => release.tag_name).sort()).toEqual(['snapshot-20260303-043000', tag])
+    const runStartedAt = at('04:45:00')
+    const { tag } = await saveStage({ store, releases: api, keepReleases: 3, now: at('05:00:00'), runStartedAt, summary, log })
+    expect(gh.releases.map((release) => release.tag_name).sort()).toEqual(['snapshot-20260303-045000', tag])
     expect(log.at('info')).toContain('deleted draft release left by an interrupted run snapshot-20260303-000000')
   })
 

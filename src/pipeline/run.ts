@@ -65,6 +65,7 @@ export const USER_AGENT_PRODUCT = 'backage-action/1.0'
 export async function runPipeline(settings: Settings, deps: RunDeps): Promise<RunResult> {
   const { log } = deps
   const now = deps.now ?? (() => new Date())
+  const startedAt = now()
   const timings: StageTiming[] = []
   const timed = async <T>(stage: string, work: () => Promise<T>): Promise<T> => {
     const started = Date.now()
@@ -165,6 +166,7 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
               complete: refresh.complete && stopReason.value === null
             },
             restoredFrom: restored.release,
+            runStartedAt: startedAt,
             cache,
             log
           })

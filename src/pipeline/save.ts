@@ -4,7 +4,7 @@
  * `make_latest: false`), created as a draft and published once its asset is uploaded, so no watcher
  * sees half a snapshot; a failed upload deletes the draft and the previous snapshots stay the newest.
  * Then housekeeping, which never spends the API reserve (at the reserve it is deferred to a later
- * run): drafts left by killed runs are deleted, and snapshot releases beyond the newest
+ * run): drafts left by killed runs (created before this run started) are deleted, and snapshot releases beyond the newest
  * `keepReleases` (by `created_at`) are deleted with their tags, never the one this run restored from.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -18,9 +18,6 @@ import { BudgetExhausted } from '../github/http.js'
 import { SNAPSHOT_ASSET_NAME, SNAPSHOT_CONTENT_TYPE, checksumLine, compressDatabase } from '../store/snapshot.js'
 import { snapshotTagFor } from '../store/snapshot-tags.js'
 import { classifyReleases, createdAt } from './snapshot-releases.js'
-
-/** A draft younger than this may still be written by an overlapping run: left alone. */
-export const DRAFT_GRACE_MS = 60 * 60_000
 
 export interface SaveSummary {
   owners: number
@@ -43,6 +40,11 @@ export interface SaveDeps {
   summary: SaveSummary
   /** Tag of the snapshot this run restored from: never pruned by this run. */
   restoredFrom?: string
+  /**
+   * When this run started (default `now`): a snapshot draft created before it was left by a run that
+   * was killed, one created since may be an overlapping run's upload in progress and is left alone.
+   */
+  runStartedAt?: Date
   cache?: SnapshotCache
   log: Log
 }
@@ -118,7 +120,8 @@ export function releaseNotes(summary: SaveSummary, snapshot: { sha256: string; r
 async function housekeeping(deps: SaveDeps, existing: readonly Release[], current: Release): Promise<void> {
   const { releases, log } = deps
   const { snapshots, drafts } = classifyReleases([...existing.filter((release) => release.id !== current.id), current])
-  const leftovers = drafts.filter((draft) => createdAt(draft) < deps.now.getTime() - DRAFT_GRACE_MS)
+  const startedAt = (deps.runStartedAt ?? deps.now).getTime()
+  const leftovers = drafts.filter((draft) => draft.id !== current.id && createdAt(draft) < startedAt)
   const kept = new Set(snapshots.slice(0, Math.max(1, deps.keepReleases)).map((release) => release.id))
   // Oldest first, so a deferred prune leaves the newer ones.
   const old = snapshots
