@@ -2,7 +2,8 @@
  * One run (SPEC 3): restore → owners → plan → refresh → snapshot release → render and push the
  * index. Stages after refresh always run, also after a graceful stop; a failure in one owner or
  * package never aborts the run. A restore that fails (history exists but cannot be read) aborts it
- * before any scraping; a failed snapshot release skips the push. Returns what main.ts turns into outputs and the job summary.
+ * before any scraping; a failed snapshot release skips the push. Returns what main.ts turns into
+ * outputs and the job summary.
  */
 import { mkdirSync } from 'node:fs'
 import * as path from 'node:path'

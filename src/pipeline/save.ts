@@ -4,8 +4,9 @@
  * `make_latest: false`), created as a draft and published once its asset is uploaded, so no watcher
  * sees half a snapshot; a failed upload deletes the draft and the previous snapshots stay the newest.
  * Then housekeeping, which never spends the API reserve (at the reserve it is deferred to a later
- * run): drafts left by killed runs (created before this run started) are deleted, and snapshot releases beyond the newest
- * `keepReleases` (by `created_at`) are deleted with their tags, never the one this run restored from.
+ * run): drafts left by killed runs (created before this run started) are deleted, and snapshot
+ * releases beyond the newest `keepReleases` (by `created_at`) are deleted with their tags, never
+ * the one this run restored from.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import * as os from 'node:os'
