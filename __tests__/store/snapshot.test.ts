@@ -58,6 +58,28 @@ describe('compressDatabase / restoreDatabase', () => {
     }
   })
 
+  it('keeps the event loop turning while it compresses and decompresses (signal handlers still run)', async () => {
+    const store = filledStore(path.join(tmp.dir, 'live.db'))
+    let turns = 0
+    let spinning = true
+    const spin = (): void => {
+      turns++
+      if (spinning) setImmediate(spin)
+    }
+    try {
+      setImmediate(spin)
+      turns = 0
+      const snapshot = await compressDatabase(store)
+      expect(turns).toBeGreaterThan(0)
+      turns = 0
+      await restoreDatabase(snapshot.data, snapshot.sha256, path.join(tmp.dir, 'restored.db'))
+      expect(turns).toBeGreaterThan(0)
+    } finally {
+      spinning = false
+      store.close()
+    }
+  })
+
   it('keeps an uncompressed copy when asked (for the Actions cache)', async () => {
     const store = filledStore(path.join(tmp.dir, 'live.db'))
     const copy = path.join(tmp.dir, 'copy.db')
