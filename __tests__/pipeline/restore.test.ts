@@ -71,7 +71,16 @@ describe('restoreStage', () => {
     expect(await restoreStage({ releases: api, dbPath, log })).toEqual({ source: 'empty', skipped: [] })
     expect(existsSync(dbPath)).toBe(false)
     expect(log.at('warning')).toEqual([])
-    expect(log.at('notice')).toEqual(['release snapshot-1.2 is not a database snapshot (its tag is not of the form snapshot-YYYYMMDD-HHMMSS): ignored'])
+    expect(log.at('notice')).toEqual([
+      'releases that are not database snapshots, ignored: snapshot-1.2 (its tag is not of the form snapshot-YYYYMMDD-HHMMSS)'
+    ])
+
+    // Many lookalikes make one notice naming ten of them.
+    for (let minor = 3; minor <= 14; minor++) await api.createRelease({ tag: `snapshot-1.${minor}`, name: 'Java', body: '' })
+    const many = recordingLog()
+    await restoreStage({ releases: api, dbPath, log: many })
+    expect(many.at('notice')).toHaveLength(1)
+    expect(many.at('notice')[0]).toMatch(/^releases that are not database snapshots, ignored: (snapshot-1\.\d+ \([^)]*\), ){9}snapshot-1\.\d+ \([^)]*\) and 3 more$/)
   })
 
   it('round-trips: the newest snapshot release comes back with the same read model', async () => {
@@ -204,7 +213,9 @@ describe('restoreStage', () => {
     await api.createRelease({ tag: 'snapshot-20260310-020000', name: 'no asset', body: checksumLine('c'.repeat(64)) })
     const log = recordingLog()
     expect(await restoreStage({ releases: api, dbPath: path.join(tmp.dir, 'run.db'), log })).toEqual({ source: 'empty', skipped: [] })
-    expect(log.at('notice')).toEqual([`release snapshot-20260310-020000 is not a database snapshot (it carries no ${SNAPSHOT_ASSET_NAME} asset): ignored`])
+    expect(log.at('notice')).toEqual([
+      `releases that are not database snapshots, ignored: snapshot-20260310-020000 (it carries no ${SNAPSHOT_ASSET_NAME} asset)`
+    ])
     expect(gh.requests.filter((request) => request.kind === 'download')).toEqual([])
   })
 

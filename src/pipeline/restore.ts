@@ -54,7 +54,12 @@ export async function restoreStage(deps: RestoreDeps): Promise<RestoreResult> {
     )
   }
   const { snapshots, ignored } = classifyReleases(listed)
-  for (const { tag, reason } of ignored) log.notice(`release ${tag} is not a database snapshot (${reason}): ignored`)
+  if (ignored.length > 0) {
+    // One notice, not one per release: a repository may hold hundreds of `snapshot-1.x` releases.
+    const named = ignored.slice(0, 10).map(({ tag, reason }) => `${tag} (${reason})`)
+    const more = ignored.length > 10 ? ` and ${ignored.length - 10} more` : ''
+    log.notice(`releases that are not database snapshots, ignored: ${named.join(', ')}${more}`)
+  }
   const skipped: RestoreResult['skipped'] = []
 
   if (deps.cache && (await restoreFromCache(deps.cache, dbPath, snapshots[0], log))) {
