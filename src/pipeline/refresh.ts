@@ -135,7 +135,10 @@ export async function refreshStage(deps: RefreshDeps, owners: PlannedOwner[]): P
 
   const queue = dedupe(owners)
   const workers = Array.from({ length: Math.min(Math.max(1, deps.concurrency), queue.length) }, async () => {
-    for (let owner = queue.shift(); owner && !stop.signal.aborted; owner = queue.shift()) {
+    // Checked before taking an owner: one taken and dropped on a stop would look like work done.
+    while (!stop.signal.aborted) {
+      const owner = queue.shift()
+      if (owner === undefined) return
       await refreshOwner(stage, owner)
     }
   })
