@@ -13,8 +13,8 @@ import { isOptedOut, isOwnerOptedOut } from './owner-files.js'
 import { backoffUntil, orderPackagesForCycle, type PlannedOwner } from './plan.js'
 import type { Slots } from '../concurrency.js'
 import { locateOwner, type LocatedOwner } from './locate-owner.js'
-import { isStopError, refreshPackage, type PackageRefreshContext } from './refresh-package.js'
-import { PageStatusError } from './page-fetch.js'
+import { refreshPackage, type PackageRefreshContext } from './refresh-package.js'
+import { PageStatusError, isStopError } from './page-fetch.js'
 import { errorMessage } from '../log.js'
 
 /** What the stage tried and understood, for `complete` (SPEC 2.2, 12). */
