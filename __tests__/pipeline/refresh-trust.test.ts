@@ -4,6 +4,7 @@
  * names through the one door, case-only renames without ghosts, and a `complete` that tells the truth.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
+import { DatabaseSync } from 'node:sqlite'
 import { sampleScenario } from '../../test-support/sample-scenario.js'
 import { ownerListingUrl, packagePageUrl } from '../../src/github/urls.js'
 import type { RefreshReport } from '../../src/pipeline/refresh.js'
@@ -122,6 +123,25 @@ describe('refreshStage: names (SPEC 12)', () => {
     expect(w.store.snapshots().every((s) => s.ownerId === owner.id)).toBe(true)
     expect(report.refreshed.map((r) => r.name).sort()).toEqual(['octo-app', 'octo-utils'])
     expect(w.gh.requests.some((r) => r.path.includes('escape'))).toBe(false)
+  })
+})
+
+describe('refreshStage: stored names from older versions', () => {
+  it('never fetches a stored package whose name fails the one door; the others are refreshed', async () => {
+    const scenario = sampleScenario()
+    const w = await world(scenario)
+    const db = new DatabaseSync(w.dbPath)
+    try {
+      db.exec(`INSERT INTO packages (owner, owner_type, type, name, repo, owner_id, first_seen, last_seen)
+               VALUES ('octo-dev', 'users', 'npm', '../escape', NULL, ${ownerOf(scenario, 'octo-dev').id}, '2026-01-01T00:00:00Z', '2026-01-01')`)
+    } finally {
+      db.close()
+    }
+    const report = await w.run(['octo-dev'])
+    expect(report.refreshed.map((r) => r.name).sort()).toEqual(['octo-app', 'octo-utils'])
+    expect(report.complete).toBe(true)
+    expect(w.gh.requests.some((r) => r.path.includes('escape'))).toBe(false)
+    expect(w.warnings.some((m) => m.includes('"../escape" skipped'))).toBe(true)
   })
 })
 

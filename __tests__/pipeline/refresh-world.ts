@@ -21,6 +21,8 @@ import type { PlannedOwner } from '../../src/pipeline/plan.js'
 export interface World {
   gh: FakeGitHub
   store: Store
+  /** The store's file, for tests that write rows as an older version would have. */
+  dbPath: string
   deps: RefreshDeps
   warnings: string[]
   run(owners?: string[], overrides?: Partial<RefreshDeps>): Promise<RefreshReport>
@@ -38,7 +40,8 @@ export const clock = { ms: Date.parse('2026-11-20T10:00:00Z') }
 export async function world(scenario: Scenario, options: { rateLimit?: { rest?: number } } = {}): Promise<World> {
   const gh = await FakeGitHub.start({ scenario, ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}) })
   const dir = mkdtempSync(path.join(tmpdir(), 'refresh-test-'))
-  const store = Store.open(path.join(dir, 'db.sqlite'))
+  const dbPath = path.join(dir, 'db.sqlite')
+  const store = Store.open(dbPath)
   cleanups.push(
     () => gh.stop(),
     () => {
@@ -76,7 +79,7 @@ export async function world(scenario: Scenario, options: { rateLimit?: { rest?: 
     const planned: PlannedOwner[] = logins.map((login) => ({ login, reason: 'queue' }))
     return refreshStage({ ...deps, ...overrides }, planned)
   }
-  return { gh, store, deps, warnings, run }
+  return { gh, store, dbPath, deps, warnings, run }
 }
 
 export function ownerOf(scenario: Scenario, login: string): ScenarioOwner {

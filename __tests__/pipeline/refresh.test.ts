@@ -289,6 +289,7 @@ describe('refreshStage', () => {
     }
     const report = await w.run(['acme-labs', 'octo-dev'], { store, signal: stop.signal, concurrency: 1 })
     expect(report.complete).toBe(false)
+    expect(report.stopReason).toBe('time budget')
     expect(saved).toHaveLength(1)
     expect(w.store.snapshots().map((s) => s.name)).toEqual(saved)
     expect(report.owners).toEqual([]) // the owner in progress stays due

@@ -107,9 +107,10 @@ async function refreshOwnerPackages(stage: StageContext, login: string, owner: L
           unfinished++
           return
         }
+        // Counted once the page was asked, whether it then failed or not (for `complete`).
+        progress.packagesTried++
         try {
           const outcome = await refreshPackage(context, task.ref, owner.ownerId, task.stored)
-          progress.packagesTried++
           if (outcome.kind === 'missing') {
             if (listingComplete && !task.listed) retire(stage, task.ref)
             else recordFailure(stage, task.ref, owner.ownerId, { page: outcome.page, marker: 'HTTP 404' }, 'answers 404 but the listing does not confirm it is gone')
@@ -119,11 +120,11 @@ async function refreshOwnerPackages(stage: StageContext, login: string, owner: L
           recordRefresh(stage, outcome.refresh, saved, ownerResult)
         } catch (error) {
           if (isStop(stage, error)) {
+            progress.packagesTried-- // not tried to the end: the stop decides the outcome
             unfinished++
             return
           }
           // One package failing (HTTP error after retries, unexpected error) is recorded, never fatal.
-          progress.packagesTried++
           const page = error instanceof PageStatusError ? error.url : ''
           const marker = error instanceof PageStatusError ? `HTTP ${error.status}` : errorMessage(error)
           recordFailure(stage, task.ref, owner.ownerId, { page, marker }, 'not refreshed')
@@ -230,6 +231,12 @@ function packageTasks(
   }
   for (const [key, row] of stored) {
     if (tasks.has(key)) continue
+    // Stored by an older version that did not check names: never fetched (it could not be saved).
+    const checked = packageRef(row.ref)
+    if (!checked.ok) {
+      deps.log.warning(`${login}: stored package ${JSON.stringify(row.ref.name)} skipped: ${checked.reason}`)
+      continue
+    }
     tasks.set(key, { ref: row.ref, listed: false, stored: row, refreshedCycle: row.refreshedCycle, lastRefresh: row.lastRefresh })
   }
   const kept = [...tasks.values()].filter((task) => {
