@@ -76,10 +76,13 @@ export class UnsafeStoredValue extends Error {
   }
 }
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER)
+
 export function int(row: Row, column: string): number {
   const value = row[column]
   if (typeof value === 'bigint') {
-    if (value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)) return Number(value)
+    if (value <= MAX_SAFE && value >= MIN_SAFE) return Number(value)
     throw new UnsafeStoredValue(column, String(value))
   }
   if (typeof value === 'number') {
