@@ -14,8 +14,6 @@ import { Slots } from '../concurrency.js'
 import { refreshOwner, type StageContext, type StageProgress } from './refresh-owner.js'
 import { errorMessage } from '../log.js'
 
-export { packageLabel } from './refresh-owner.js'
-
 /** The owner row fields the stage reads (structurally the store's `StoredOwner`). */
 export interface RefreshOwnerRow {
   login: string
