@@ -132,6 +132,30 @@ describe('Store reads legacy bad rows without stopping the run', () => {
   })
 })
 
+describe('Store: failed refreshes', () => {
+  const problem = { page: 'http://127.0.0.1/orgs/acme/packages/npm/package/widgets', marker: 'HTTP 500' }
+  const failure = (day: string) => ({ ref: widgets, ownerId: 42, day, at: `${day}T10:00:00.000Z`, problem })
+
+  it('marks every number of a known package stale with its day, and leaves its queue state alone', () => {
+    store.savePackageRefresh(refresh({ ref: widgets }), 3)
+    const saved = store.savePackageFailure(failure('2026-03-02'))
+    expect(saved.merged.isStale).toBe(true)
+    const [snapshot] = store.snapshots()
+    expect(snapshot).toMatchObject({ date: '2026-03-01', downloads: 1000, downloadsMonth: 300 })
+    expect(snapshot?.stale).toEqual({ downloads: '2026-03-01', downloads_month: '2026-03-01', downloads_week: '2026-03-01', downloads_day: '2026-03-01' })
+    expect(store.listPackages()[0]).toMatchObject({ lastRefresh: '2026-03-01T10:00:00.000Z', refreshedCycle: 3 })
+  })
+
+  it('publishes a new package that failed with −1 and null markers; a retired one listed again comes back marked', () => {
+    store.savePackageFailure(failure('2026-03-01'))
+    expect(store.snapshots()[0]).toMatchObject({ downloads: -1, stale: { downloads: null, downloads_day: null } })
+    store.retirePackage(widgets)
+    expect(store.snapshots()).toEqual([])
+    store.savePackageFailure(failure('2026-03-02'))
+    expect(store.snapshots()[0]).toMatchObject({ downloads: -1, stale: { downloads: null } })
+  })
+})
+
 describe('Store: names (SPEC 12)', () => {
   const cased = (name: string): PackageRef => ({ ...widgets, name })
 

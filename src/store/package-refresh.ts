@@ -143,7 +143,8 @@ export function writePackageFailure(sql: Sql, failure: PackageFailure, onBad: (p
   const reading: Reading = { day: failure.day, values: NO_VALUES, problem: failure.problem }
   const merged = mergeReading(state, reading)
   writeNumbers(sql, pkg, merged)
-  sql.stmt('UPDATE packages SET stale = ? WHERE pkg = ?').run(serializeStaleMap(merged.stale), pkg)
+  // Listed (or live) and marked: published, so that being counted stale means carrying `stale`.
+  sql.stmt('UPDATE packages SET stale = ?, retired = 0 WHERE pkg = ?').run(serializeStaleMap(merged.stale), pkg)
   return { merged, refused: [] }
 }
 
