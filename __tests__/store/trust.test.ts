@@ -76,6 +76,12 @@ describe('Store refuses unsafe values at write time', () => {
     expect(store.listPackages()).toEqual([])
     expect(store.listOwners()).toEqual([])
   })
+
+  it('never stores a package under the id of another owner', () => {
+    store.upsertOwner({ login: 'acme', id: 42, type: 'Organization' }, '2026-03-01T00:00:00Z')
+    expect(() => store.savePackageRefresh(refresh({ ownerId: 7 }), 1)).toThrow(/owner acme has id 42, not 7/)
+    expect(store.listPackages()).toEqual([])
+  })
 })
 
 describe('Store reads legacy bad rows without stopping the run', () => {

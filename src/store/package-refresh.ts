@@ -155,8 +155,16 @@ function checkIdentity(ref: PackageRef, ownerId: number): void {
   if (!isId(ownerId)) throw new Error(`package not stored: owner id ${ownerId} is not a safe integer > 0`)
 }
 
-/** The owner row exists for every package (the planner and opt-out work per owner). */
+/**
+ * The owner row exists for every package (the planner and opt-out work per owner). A package is never
+ * stored under the id of another owner (SPEC 12): an id that disagrees with the owner's is refused.
+ */
 function ensureOwner(sql: Sql, ref: PackageRef, ownerId: number, at: string): void {
+  const known = sql.stmt('SELECT id FROM owners WHERE login = ?').get(ref.owner)
+  const knownId = known && known.id !== null ? idOrSkip(known, 'id', () => undefined) : null
+  if (knownId !== null && knownId !== ownerId) {
+    throw new Error(`package not stored: owner ${ref.owner} has id ${knownId}, not ${ownerId}`)
+  }
   sql
     .stmt(
       `INSERT INTO owners (login, id, type, first_seen) VALUES (?, ?, ?, ?)
