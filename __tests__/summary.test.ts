@@ -19,7 +19,8 @@ function result(overrides: Partial<RunResult> = {}): RunResult {
       stale: [{ ref, page: 'http://127.0.0.1:9/orgs/acme/packages/npm/package/widgets', marker: 'Total downloads' }],
       failedOwners: [{ login: 'gone', error: 'HTTP 500' }],
       retired: { owners: [], packages: [] },
-      complete: true
+      complete: true,
+      stopReason: null
     },
     indexCommit: '0123456789abcdef0123456789abcdef01234567',
     indexChanged: true,

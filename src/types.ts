@@ -212,6 +212,9 @@ export interface PackageSnapshot {
   downloadsWeek: number
   downloadsDay: number
   versions: VersionSnapshot[]
-  /** Metrics carried over from an earlier day, with the day of the number kept. */
-  stale: Partial<Record<StaleMetric, Day>>
+  /**
+   * Metrics not understood in the latest refresh, with the day of the number kept, or null when no
+   * number was ever read (the value is then -1) (SPEC 12). Empty: not stale.
+   */
+  stale: Partial<Record<StaleMetric, Day | null>>
 }

@@ -109,6 +109,16 @@ describe('discoverOwners', () => {
     expect(gh.requests.some((entry) => entry.kind === 'rest' && entry.path.startsWith('/api/users/acme/followers'))).toBe(true)
   })
 
+  it('drops answers that are not valid logins (SPEC 12), with one notice', async () => {
+    const odd = ['../../etc', '<img src=x onerror=alert(1)>', 'a'.repeat(60), 'ends-with-space ']
+    const { api } = await setup(scenario({ stargazers: ['shared', ...odd], watchers: [], forks: ['forker'] }))
+    const { notices, log } = recorder()
+    const found = await discoverOwners(api, { owner: 'alice', repo: 'backage', sources: ['stargazers', 'forks'], log })
+    expect([...found.keys()].sort()).toEqual(['forker', 'shared'])
+    expect(notices).toHaveLength(1)
+    expect(notices[0]).toMatch(/4 answer\(s\) were not valid logins/)
+  })
+
   it('skips a failing source with a notice and keeps the others', async () => {
     const { gh, api } = await setup(scenario())
     const { notices, log } = recorder()
@@ -143,6 +153,15 @@ describe('resolveOwners', () => {
     const resolved = await resolveOwners(api, ['") { x } #', 'alice'])
     expect(resolved.get('alice')?.id).toBe(1001)
     expect(resolved.get('") { x } #')).toBeNull()
+  })
+
+  it('leaves an owner whose id is not a safe integer unresolved, never storing it', async () => {
+    const world = scenario()
+    world.owners.push({ login: 'huge', id: 2 ** 53 + 2, type: 'User', packages: [] })
+    const { api } = await setup(world)
+    const resolved = await resolveOwners(api, ['huge', 'alice'])
+    expect(resolved.has('huge')).toBe(false)
+    expect(resolved.get('alice')?.id).toBe(1001)
   })
 
   it('falls back to REST /users/{login} when GraphQL fails', async () => {

@@ -3,154 +3,31 @@
  * client (no waiting: a no-op sleep) and the real store in a temporary file.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import * as path from 'node:path'
-import { FakeGitHub } from '../../test-support/fake-github/server.js'
 import { sampleScenario, syntheticScenario } from '../../test-support/sample-scenario.js'
-import type { Scenario, ScenarioOwner, ScenarioPackage } from '../../test-support/scenario.js'
-import { HttpClient } from '../../src/github/http.js'
-import { createApi } from '../../src/github/api.js'
-import { createImageSizer } from '../../src/github/registry.js'
+import type { ScenarioOwner, ScenarioPackage } from '../../test-support/scenario.js'
 import { packagePageUrl, versionsUrl, ownerListingUrl } from '../../src/github/urls.js'
-import { Store } from '../../src/store/store.js'
-import type { PackageRef, PackageRefresh, PackageSnapshot } from '../../src/types.js'
+import type { Store } from '../../src/store/store.js'
+import type { PackageRef, PackageRefresh } from '../../src/types.js'
 import type { Http, ImageSizer } from '../../src/ports.js'
-import { refreshStage, type RefreshDeps, type RefreshReport } from '../../src/pipeline/refresh.js'
-import type { PlannedOwner } from '../../src/pipeline/plan.js'
 import type { OptOutRule } from '../../src/pipeline/owner-files.js'
+import {
+  RENAMED_LABEL,
+  clock,
+  disposeWorlds,
+  expectedWindows,
+  ownerOf,
+  ownerWithVersions,
+  packageOf,
+  pageRequestsFor,
+  recordingStore,
+  refOf,
+  rewritingHttp,
+  snapshotOf,
+  world,
+  type World
+} from './refresh-world.js'
 
-interface World {
-  gh: FakeGitHub
-  store: Store
-  deps: RefreshDeps
-  warnings: string[]
-  run(owners?: string[], overrides?: Partial<RefreshDeps>): Promise<RefreshReport>
-}
-
-const cleanups: (() => Promise<void> | void)[] = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
-
-let clock = Date.parse('2026-11-20T10:00:00Z')
-
-async function world(scenario: Scenario, options: { rateLimit?: { rest?: number } } = {}): Promise<World> {
-  const gh = await FakeGitHub.start({ scenario, ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}) })
-  const dir = mkdtempSync(path.join(tmpdir(), 'refresh-test-'))
-  const store = Store.open(path.join(dir, 'db.sqlite'))
-  cleanups.push(
-    () => gh.stop(),
-    () => {
-      store.close()
-      rmSync(dir, { recursive: true, force: true })
-    }
-  )
-  const http = new HttpClient({
-    userAgent: 'backage-action-test',
-    concurrency: 4,
-    apiUrl: gh.apiUrl,
-    baseDelayMs: 1,
-    pageJitterMs: 0,
-    sleep: async () => undefined
-  })
-  const warnings: string[] = []
-  const deps: RefreshDeps = {
-    http,
-    sizer: createImageSizer(http, gh.registryUrl),
-    api: createApi(http, { apiUrl: gh.apiUrl, repository: scenario.repository }),
-    store,
-    serverUrl: gh.serverUrl,
-    concurrency: 4,
-    signal: new AbortController().signal,
-    // Each call a second later, so refresh times order as they happened.
-    now: () => new Date((clock += 1000)),
-    optOut: [],
-    log: { info: () => undefined, debug: () => undefined, warning: (message) => warnings.push(message) }
-  }
-  for (const owner of scenario.owners) {
-    store.upsertOwner({ login: owner.login, id: owner.id, type: owner.type }, new Date(clock).toISOString())
-  }
-  const run = (owners?: string[], overrides: Partial<RefreshDeps> = {}): Promise<RefreshReport> => {
-    const logins = owners ?? scenario.owners.filter((o) => o.packages.length > 0).map((o) => o.login)
-    const planned: PlannedOwner[] = logins.map((login) => ({ login, reason: 'queue' }))
-    return refreshStage({ ...deps, ...overrides }, planned)
-  }
-  return { gh, store, deps, warnings, run }
-}
-
-function ownerOf(scenario: Scenario, login: string): ScenarioOwner {
-  const owner = scenario.owners.find((o) => o.login === login)
-  if (!owner) throw new Error(`no owner ${login}`)
-  return owner
-}
-
-function packageOf(scenario: Scenario, login: string, name: string): ScenarioPackage {
-  const pkg = ownerOf(scenario, login).packages.find((p) => p.name === name)
-  if (!pkg) throw new Error(`no package ${login}/${name}`)
-  return pkg
-}
-
-function refOf(scenario: Scenario, login: string, name: string): PackageRef {
-  const owner = ownerOf(scenario, login)
-  const pkg = packageOf(scenario, login, name)
-  return { ownerType: owner.type === 'Organization' ? 'orgs' : 'users', owner: login, type: pkg.type, name, repo: pkg.repo }
-}
-
-function snapshotOf(store: Store, owner: string, name: string): PackageSnapshot {
-  const found = store.snapshots().find((s) => s.owner === owner && s.name === name)
-  if (!found) throw new Error(`no snapshot for ${owner}/${name}`)
-  return found
-}
-
-/** Chart sums computed here from the scenario, independently of the code under test. */
-function expectedWindows(pkg: ScenarioPackage): { day: number; week: number; month: number } {
-  const counts = [...pkg.daily].sort((a, b) => (a.date < b.date ? -1 : 1)).map((d) => d.count)
-  const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0)
-  return { day: counts[counts.length - 1] ?? -1, week: sum(counts.slice(-7)), month: sum(counts) }
-}
-
-/** Page requests (listing excluded) made for one package, as the fake GitHub logged them. */
-function pageRequestsFor(gh: FakeGitHub, ref: PackageRef): string[] {
-  const pkgPath = new URL(packagePageUrl(gh.serverUrl, ref)).pathname
-  const versionsPath = new URL(versionsUrl(gh.serverUrl, ref, { page: 1 })).pathname
-  return gh.requests
-    .filter((r) => r.kind === 'page')
-    .map((r) => r.path)
-    .filter((p) => p === pkgPath || p.startsWith(`${versionsPath}?`))
-}
-
-/** A scenario owner holding one container with `versions` versions (from the synthetic world). */
-function ownerWithVersions(login: string, id: number, versions: number): ScenarioOwner {
-  const synthetic = syntheticScenario({ owners: 1, packagesPerOwner: 1, versionsPerPackage: versions, today: '2026-11-20' })
-  const owner = synthetic.owners[0] as ScenarioOwner
-  return { ...owner, login, id, type: 'User' }
-}
-
-/** An HTTP client whose page bodies pass through `rewrite` when `matches(url)` (a changed layout). */
-function rewritingHttp(http: Http, matches: (url: string) => boolean, rewrite: (html: string) => string): Http {
-  return {
-    async request(req) {
-      const response = await http.request(req)
-      if (!matches(req.url) || response.status !== 200) return response
-      const html = rewrite(response.text())
-      return { ...response, body: new TextEncoder().encode(html), text: () => html }
-    }
-  }
-}
-
-/** The real store, with every PackageRefresh handed to it recorded. */
-function recordingStore(store: Store): { store: Store; saved: PackageRefresh[] } {
-  const saved: PackageRefresh[] = []
-  const wrapper = Object.create(store) as Store
-  wrapper.savePackageRefresh = (refresh, cycle) => {
-    saved.push(refresh)
-    store.savePackageRefresh(refresh, cycle)
-  }
-  return { store: wrapper, saved }
-}
-
-const RENAMED_LABEL = (html: string): string => html.replace(/Version downloads/g, 'Downloads of this version')
+afterEach(disposeWorlds)
 
 describe('refreshStage', () => {
   it('stores exact totals, windows and versions for every package type', async () => {
@@ -273,7 +150,7 @@ describe('refreshStage', () => {
     const pageUrl = packagePageUrl(w.gh.serverUrl, ref)
     pkg.total += 1000
     w.gh.inject({ path: new URL(pageUrl).pathname, layoutChanged: true })
-    clock += 86_400_000 // the next day, so the kept number is visibly carried over
+    clock.ms += 86_400_000 // the next day, so the kept number is visibly carried over
     const report = await w.run(['octo-dev'])
 
     expect(report.stale).toHaveLength(1)
@@ -353,7 +230,7 @@ describe('refreshStage', () => {
   it('retires an owner only on proof, and backs off an owner that fails', async () => {
     const scenario = sampleScenario()
     const w = await world(scenario)
-    w.store.upsertOwner({ login: 'vanished', id: 5, type: 'User' }, new Date(clock).toISOString())
+    w.store.upsertOwner({ login: 'vanished', id: 5, type: 'User' }, new Date(clock.ms).toISOString())
     w.gh.inject({ path: ownerListingUrl('', 'orgs', 'pixel-forge', 1), status: 500 })
 
     const report = await w.run(['vanished', 'pixel-forge', 'octo-dev'])
@@ -363,7 +240,7 @@ describe('refreshStage', () => {
     const failed = w.store.listOwners().find((o) => o.login === 'pixel-forge')
     expect(failed?.failures).toBe(1)
     expect(failed?.lastRefresh).toBeNull()
-    const delay = Date.parse(failed?.nextAttempt ?? '') - clock
+    const delay = Date.parse(failed?.nextAttempt ?? '') - clock.ms
     expect(delay).toBeGreaterThan(3_500_000)
     expect(delay).toBeLessThanOrEqual(3_600_000)
     expect(report.owners.map((o) => o.login)).toEqual(['octo-dev'])
@@ -373,7 +250,7 @@ describe('refreshStage', () => {
   it('finds the type of an owner it does not know through the API', async () => {
     const scenario = sampleScenario()
     const w = await world(scenario)
-    w.store.upsertOwner({ login: 'fresh-org' }, new Date(clock).toISOString())
+    w.store.upsertOwner({ login: 'fresh-org' }, new Date(clock.ms).toISOString())
     scenario.owners.push({ ...ownerWithVersions('fresh-org', 91_000_077, 3), type: 'Organization' })
     const report = await w.run(['fresh-org'])
     expect(report.owners).toEqual([expect.objectContaining({ login: 'fresh-org', packages: 1 })])
@@ -405,12 +282,14 @@ describe('refreshStage', () => {
     // The real store, with a hook that pulls the plug after the first saved package.
     const store = Object.create(w.store) as Store
     store.savePackageRefresh = (refresh, cycle) => {
-      w.store.savePackageRefresh(refresh, cycle)
+      const result = w.store.savePackageRefresh(refresh, cycle)
       saved.push(refresh.ref.name)
       stop.abort(new Error('time budget'))
+      return result
     }
     const report = await w.run(['acme-labs', 'octo-dev'], { store, signal: stop.signal, concurrency: 1 })
     expect(report.complete).toBe(false)
+    expect(report.stopReason).toBe('time budget')
     expect(saved).toHaveLength(1)
     expect(w.store.snapshots().map((s) => s.name)).toEqual(saved)
     expect(report.owners).toEqual([]) // the owner in progress stays due
@@ -421,7 +300,7 @@ describe('refreshStage', () => {
   it('stops gracefully when the API budget is exhausted', async () => {
     const scenario = sampleScenario()
     const w = await world(scenario, { rateLimit: { rest: 40 } })
-    for (const owner of scenario.owners) w.store.upsertOwner({ login: `${owner.login}-x` }, new Date(clock).toISOString())
+    for (const owner of scenario.owners) w.store.upsertOwner({ login: `${owner.login}-x` }, new Date(clock.ms).toISOString())
     // Unknown owners need the API; the budget (40 < the client's reserve) runs out.
     const report = await w.run(scenario.owners.map((o) => `${o.login}-x`), { concurrency: 1 })
     expect(report.complete).toBe(false)
@@ -456,7 +335,7 @@ describe('refreshStage with a stale owner type', () => {
     const scenario = sampleScenario()
     const w = await world(scenario)
     // Stored as a user, but pixel-forge is an organization: the user-form listing answers 404.
-    w.store.upsertOwner({ login: 'pixel-forge', id: 91_000_004, type: 'User' }, new Date(clock).toISOString())
+    w.store.upsertOwner({ login: 'pixel-forge', id: 91_000_004, type: 'User' }, new Date(clock.ms).toISOString())
     const report = await w.run(['pixel-forge'])
     expect(report.retired.owners).toEqual([])
     expect(report.failedOwners).toEqual([])
@@ -535,7 +414,7 @@ describe('refreshStage with a package page whose chart is not understood (SPEC 6
       (url) => url === pageUrl,
       (html) => html.replace('aria-label="Downloads for the last 30 days"', 'aria-label="Activity"')
     )
-    clock += 86_400_000 // the next day, so the kept windows are visibly carried over
+    clock.ms += 86_400_000 // the next day, so the kept windows are visibly carried over
     const recorder = recordingStore(w.store)
     const report = await w.run(['octo-dev'], { http, store: recorder.store })
 
@@ -543,7 +422,8 @@ describe('refreshStage with a package page whose chart is not understood (SPEC 6
     expect(saved?.downloads).toBe(pkg.total)
     expect(saved?.windows).toBeNull()
     expect(saved?.problems).toEqual([{ page: pageUrl, marker: 'Downloads for the last 30 days' }])
-    expect(report.refreshed.map((r) => r.name).sort()).toEqual(['octo-app', 'octo-utils'])
+    // Stale (its windows are kept): counted in `stale`, not in `refreshed` (SPEC 2.2, 12).
+    expect(report.refreshed.map((r) => r.name)).toEqual(['octo-app'])
     expect(report.stale).toEqual([{ ref, page: pageUrl, marker: 'Downloads for the last 30 days' }])
     expect(w.warnings.some((m) => m.includes(pageUrl) && m.includes('Downloads for the last 30 days'))).toBe(true)
 
@@ -709,7 +589,7 @@ describe('refreshStage sizes images without getting stuck (SPEC 5.4)', () => {
     const sizedIds = (): number[] => snapshotOf(w.store, 'sized', pkg.name).versions.filter((v) => v.size >= 0).map((v) => v.id)
     for (let run = 0; run < 12; run++) {
       asked.push([])
-      clock += 3_600_000 // one run an hour
+      clock.ms += 3_600_000 // one run an hour
       await w.run(['sized'], { sizer })
       expect(asked[run]?.length).toBeLessThanOrEqual(3)
     }

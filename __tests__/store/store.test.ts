@@ -247,17 +247,32 @@ describe('Store: package refreshes', () => {
     }
   })
 
-  it('never overwrites a known number with an unknown one on a first stale read', () => {
-    store.savePackageRefresh(refresh({ downloads: null, windows: null }), 1)
-    // Never read, yet published (its versions are known): unknown numbers, nothing carried over.
+  it('publishes a package never read with -1 and stale markers of day null (SPEC 12)', () => {
+    const neverRead = { downloads: null, downloads_month: null, downloads_week: null, downloads_day: null }
+    const first = store.savePackageRefresh(refresh({ downloads: null, windows: null }), 1)
+    expect(first.merged.isStale).toBe(true)
+    // Never read, yet published (its versions are known): unknown numbers, stale with no day kept.
     let snapshot = only(store.snapshots())
     expect(snapshot).toMatchObject({ date: '2026-03-01', downloads: -1, downloadsMonth: -1, downloadsWeek: -1, downloadsDay: -1 })
-    expect(snapshot.stale).toEqual({})
+    expect(snapshot.stale).toEqual(neverRead)
     expect(store.counts()).toEqual({ owners: 1, repos: 1, packages: 1 })
     store.savePackageRefresh(refresh({ day: '2026-03-02', downloads: null, windows: null }), 2)
     snapshot = only(store.snapshots())
     expect(snapshot).toMatchObject({ date: '2026-03-01', downloads: -1 })
-    expect(snapshot.stale).toEqual({})
+    expect(snapshot.stale).toEqual(neverRead)
+    // The first good read clears every marker.
+    const good = store.savePackageRefresh(refresh({ day: '2026-03-03' }), 3)
+    expect(good.merged.isStale).toBe(false)
+    expect(only(store.snapshots())).toMatchObject({ date: '2026-03-03', downloads: 1000, stale: {} })
+  })
+
+  it('marks the windows of a new package whose chart fails stale with day null', () => {
+    // Reported: a new package whose chart failed was stale in the report but had no marker.
+    const saved = store.savePackageRefresh(refresh({ downloads: 1000, windows: null }), 1)
+    expect(saved.merged.isStale).toBe(true)
+    const snapshot = only(store.snapshots())
+    expect(snapshot).toMatchObject({ downloads: 1000, downloadsMonth: -1, downloadsWeek: -1, downloadsDay: -1 })
+    expect(snapshot.stale).toEqual({ downloads_month: null, downloads_week: null, downloads_day: null })
   })
 
   it('moves tags, keeps sizes, and deletes versions absent from a complete list', () => {

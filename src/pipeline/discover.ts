@@ -3,11 +3,16 @@
  * the visible organizations of those users. Every login found is an edge; an owner seen through
  * several sources ranks higher in the queue. Discovery is best effort: a restricted or failing source
  * is reported and skipped, and the run goes on with what was found.
+ *
+ * Logins in API answers are strangers' data (SPEC 12): one that is not a valid login is dropped (one
+ * notice with a count), and an owner resolved to an id that is not a safe integer > 0 stays unresolved.
  */
 import type { OwnerInfo } from '../ports.js'
 import { GraphQLError, ApiError, ownerInfoOf, type GitHubApi } from '../github/api.js'
 import { BudgetExhausted } from '../github/http.js'
 import { errorMessage } from '../log.js'
+import { isLogin } from '../package-ref.js'
+import { isId } from '../domain/storable-refresh.js'
 
 export type DiscoverySource = 'stargazers' | 'watchers' | 'forks' | 'followers'
 /** Why a login was discovered: a source, or `orgs` for an organization of a discovered user. */
@@ -163,7 +168,12 @@ async function organizationsOf(api: DiscoveryApi, logins: string[], signal?: Abo
  */
 export async function discoverOwners(api: DiscoveryApi, options: DiscoverOptions): Promise<Map<string, Set<string>>> {
   const found = new Map<string, Set<string>>()
+  const invalid = new Set<string>()
   const add = (login: string, edge: DiscoveryEdge): void => {
+    if (typeof login !== 'string' || !isLogin(login)) {
+      invalid.add(String(login))
+      return
+    }
     const edges = found.get(login) ?? new Set<string>()
     edges.add(edge)
     found.set(login, edges)
@@ -216,6 +226,11 @@ export async function discoverOwners(api: DiscoveryApi, options: DiscoverOptions
     }
   }
 
+  if (invalid.size > 0) {
+    const examples = [...invalid].slice(0, 3).map((login) => JSON.stringify(login.slice(0, 60)))
+    log.notice(`discovery: ${invalid.size} answer(s) were not valid logins and were skipped (${examples.join(', ')})`)
+  }
+
   const counts = new Map<string, number>()
   for (const edges of found.values()) for (const edge of edges) counts.set(edge, (counts.get(edge) ?? 0) + 1)
   const summary = [...counts].map(([edge, count]) => `${edge} ${count}`).join(', ')
@@ -247,10 +262,12 @@ export async function resolveOwners(
       const owner = data?.[`o${i}`]
       if (data && owner === null) {
         resolved.set(login, null)
-      } else if (owner && typeof owner.databaseId === 'number') {
+      } else if (owner && isId(owner.databaseId) && isLogin(owner.login)) {
         resolved.set(login, ownerInfoOf({ login: owner.login, id: owner.databaseId, type: owner.__typename }))
       } else {
-        resolved.set(login, await api.getOwner(login, signal))
+        const info = await api.getOwner(login, signal)
+        // An answer that is not a valid login and id leaves the owner unresolved (asked again later).
+        if (info === null || (isLogin(info.login) && isId(info.id))) resolved.set(login, info)
       }
     }
   }

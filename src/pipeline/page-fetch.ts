@@ -1,5 +1,9 @@
-/** Fetching one github.com HTML page through the polite client, for the refresh stage. */
+/**
+ * Fetching one github.com HTML page through the polite client, for the refresh stage, and telling
+ * the errors that stop the run from those that fail one page.
+ */
 import type { Http } from '../ports.js'
+import { BudgetExhausted } from '../github/http.js'
 
 /** A page answered with a status other than 200 or 404 after the client's own retries. */
 export class PageStatusError extends Error {
@@ -18,4 +22,9 @@ export async function fetchPage(http: Http, url: string, signal: AbortSignal): P
   if (response.status === 404) return null
   if (response.status !== 200) throw new PageStatusError(url, response.status)
   return response.text()
+}
+
+/** Errors that mean "stop the run gracefully" rather than "this package failed". */
+export function isStopError(error: unknown): boolean {
+  return error instanceof BudgetExhausted || (error instanceof Error && error.name === 'AbortError')
 }

@@ -1,17 +1,17 @@
 /**
- * The refresh stage (SPEC 3, 4.3, 5.3, 5.6): for each planned owner, read the whole listing, then
+ * The refresh stage (SPEC 3, 4.3, 5.3, 5.6, 12): for each planned owner, read the whole listing, then
  * refresh its packages and save each one as soon as it is read, so a run stopped at any point keeps
- * what it did. Owners and packages run in parallel within `concurrency`; one failing owner or
- * package is recorded and skipped, never fatal.
+ * what it did (refresh-owner.ts). Owners and packages run in parallel within `concurrency`; one
+ * failing owner or package is recorded and skipped, never fatal. The report's `complete` is decided
+ * here, once, when the last task has finished.
  */
 import type { Http, ImageSizer, OwnerInfo } from '../ports.js'
-import type { OwnerType, PackageRef, PackageRefresh } from '../types.js'
-import { isOptedOut, isOwnerOptedOut, type OptOutRule } from './owner-files.js'
-import { backoffUntil, currentCycle, orderPackagesForCycle, type PlannedOwner } from './plan.js'
+import type { PackageRef, PackageRefresh } from '../types.js'
+import type { PackageFailure, SavedRefresh } from '../store/package-refresh.js'
+import type { OptOutRule } from './owner-files.js'
+import { currentCycle, type PlannedOwner } from './plan.js'
 import { Slots } from '../concurrency.js'
-import { readListing, type ListingRead } from './read-listing.js'
-import { isStopError, refreshPackage, type PackageRefreshContext } from './refresh-package.js'
-import { PageStatusError } from './page-fetch.js'
+import { refreshOwner, type StageContext, type StageProgress } from './refresh-owner.js'
 import { errorMessage } from '../log.js'
 
 /** The owner row fields the stage reads (structurally the store's `StoredOwner`). */
@@ -44,7 +44,10 @@ export interface RefreshStore {
   retireOwner(login: string): void
   /** Records the id and type the API told (GitHub's spelling of the login wins). */
   upsertOwner(owner: { login: string; id: number; type: 'User' | 'Organization' }, at: string): void
-  savePackageRefresh(refresh: PackageRefresh, cycle: number): void
+  /** Saves a refresh and returns the merge that decided what is stale (src/domain/merge-reading.ts). */
+  savePackageRefresh(refresh: PackageRefresh, cycle: number): SavedRefresh
+  /** Records a package page that could not be read: its numbers stay, marked stale. */
+  savePackageFailure(failure: PackageFailure): SavedRefresh
   retirePackage(ref: PackageRef): void
   getMeta(key: string): string | null | undefined
   setMeta(key: string, value: string): void
@@ -76,15 +79,24 @@ export interface StalePackage {
 }
 
 export interface RefreshReport {
+  /** Owners refreshed: their packages refreshed and not stale, and the downloads read. */
   owners: { login: string; packages: number; downloads: number }[]
-  /** Packages whose total was read (a package whose chart alone was not understood is also in `stale`). */
+  /** Packages refreshed whose merge left no stale marker (the `packages` output, SPEC 2.2). */
   refreshed: PackageRef[]
-  /** Packages with numbers kept at their last good values, with the page and marker that failed. */
+  /**
+   * Packages whose merge left a stale marker (the `stale` output): exactly those whose published
+   * object carries `stale` (SPEC 12), with the page and marker that failed.
+   */
   stale: StalePackage[]
   failedOwners: { login: string; error: string }[]
   retired: { owners: string[]; packages: PackageRef[] }
-  /** False when the run stopped early (time budget, signal, exhausted API budget). */
+  /**
+   * False when the stage stopped early (time budget, signal, exhausted API budget) or tried pages and
+   * understood none (SPEC 2.2).
+   */
   complete: boolean
+  /** Why it is not complete; null when it is. */
+  stopReason: string | null
 }
 
 /** The meta key holding the current cycle number (SPEC 4.3). */
@@ -97,7 +109,8 @@ export async function refreshStage(deps: RefreshDeps, owners: PlannedOwner[]): P
     stale: [],
     failedOwners: [],
     retired: { owners: [], packages: [] },
-    complete: true
+    complete: true,
+    stopReason: null
   }
   // Our own stop switch: follows the caller's signal, and also trips on an exhausted API budget.
   const stop = new AbortController()
@@ -106,9 +119,11 @@ export async function refreshStage(deps: RefreshDeps, owners: PlannedOwner[]): P
   else deps.signal.addEventListener('abort', onAbort, { once: true })
 
   const cycle = startCycle(deps.store)
+  const progress: StageProgress = { listingsTried: 0, listingsUnderstood: 0, packagesTried: 0, packagesUnderstood: 0, stopped: false }
   const stage: StageContext = {
     deps,
     report,
+    progress,
     cycle,
     stop,
     packageSlots: new Slots(Math.max(1, deps.concurrency)),
@@ -118,7 +133,10 @@ export async function refreshStage(deps: RefreshDeps, owners: PlannedOwner[]): P
 
   const queue = dedupe(owners)
   const workers = Array.from({ length: Math.min(Math.max(1, deps.concurrency), queue.length) }, async () => {
-    for (let owner = queue.shift(); owner && !stop.signal.aborted; owner = queue.shift()) {
+    // Checked before taking an owner: one taken and dropped on a stop would look like work done.
+    while (!stop.signal.aborted) {
+      const owner = queue.shift()
+      if (owner === undefined) return
       await refreshOwner(stage, owner)
     }
   })
@@ -127,19 +145,9 @@ export async function refreshStage(deps: RefreshDeps, owners: PlannedOwner[]): P
   } finally {
     deps.signal.removeEventListener('abort', onAbort)
   }
-  if (stop.signal.aborted || queue.length > 0) report.complete = false
+  if (queue.length > 0) progress.stopped = true
+  Object.assign(report, outcome(progress, stop.signal))
   return report
-}
-
-interface StageContext {
-  deps: RefreshDeps
-  report: RefreshReport
-  cycle: number
-  stop: AbortController
-  packageSlots: Slots
-  ownerRows: Map<string, RefreshOwnerRow>
-  /** Image references the registry had no size for in this run (not asked again). */
-  unsizable: Set<string>
 }
 
 /** Reads the stored cycle, starting the next one when every known package was refreshed in it. */
@@ -150,209 +158,27 @@ function startCycle(store: RefreshStore): number {
     ? store.minRefreshedCycle()
     : store.listPackages().reduce<number | null>((min, pkg) => Math.min(min ?? Infinity, pkg.refreshedCycle ?? 0), null)
   const cycle = currentCycle(
-    stored !== null && Number.isInteger(stored) && stored > 0 ? stored : null,
+    stored !== null && Number.isSafeInteger(stored) && stored > 0 ? stored : null,
     lowest === null ? [] : [lowest]
   )
   if (String(cycle) !== storedText) store.setMeta(CYCLE_META_KEY, String(cycle))
   return cycle
 }
 
-/** Everything about one owner; never throws (failures are recorded, stops are flagged). */
-async function refreshOwner(stage: StageContext, planned: PlannedOwner): Promise<void> {
-  const { deps, report } = stage
-  const login = planned.login
-  if (isOwnerOptedOut(deps.optOut, login)) {
-    deps.log.info(`${login}: opted out, not scraped`)
-    return
-  }
-  try {
-    const known = stage.ownerRows.get(login.toLowerCase())
-    const located = await locateOwner(stage, login, known)
-    if (located === 'retired') return
-    await refreshOwnerPackages(stage, login, located)
-  } catch (error) {
-    if (isStop(stage, error)) return
-    const at = deps.now()
-    const failures = (stage.ownerRows.get(login.toLowerCase())?.failures ?? 0) + 1
-    const message = errorMessage(error)
-    deps.store.markOwnerFailed(login, at.toISOString(), backoffUntil(failures, at))
-    report.failedOwners.push({ login, error: message })
-    deps.log.warning(`${login}: refresh failed (${message}); retried after a backoff`)
-  }
-}
-
-interface LocatedOwner {
-  ownerType: OwnerType
-  ownerId: number
-  listing: Extract<ListingRead, { kind: 'read' }>
-}
-
 /**
- * Finds the owner's type and id and reads its listing. An owner is retired only on proof: its
- * listing answers 404 and the API does not know the login.
+ * Whether the stage did its whole job (SPEC 2.2, 12): not when it stopped early, nor when it tried
+ * pages and understood none. Judged on package pages when any were tried (they hold the numbers), else
+ * on listings; a signal that arrives after the last task finished changes nothing.
  */
-async function locateOwner(
-  stage: StageContext,
-  login: string,
-  known: RefreshOwnerRow | undefined
-): Promise<LocatedOwner | 'retired'> {
-  const { deps } = stage
-  let info: OwnerInfo | null | undefined
-  let type = known?.type ?? null
-  let id = known?.id ?? null
-  if (type === null || id === null) {
-    info = await deps.api.getOwner(login)
-    if (info) {
-      ;({ type, id } = info)
-      deps.store.upsertOwner(info, deps.now().toISOString())
-    }
+function outcome(progress: StageProgress, stop: AbortSignal): Pick<RefreshReport, 'complete' | 'stopReason'> {
+  if (progress.stopped) return { complete: false, stopReason: errorMessage(stop.reason ?? 'stopped') }
+  if (progress.packagesTried > 0 && progress.packagesUnderstood === 0) {
+    return { complete: false, stopReason: `none of the ${progress.packagesTried} package pages tried was understood` }
   }
-  const ownerType: OwnerType = type === 'Organization' ? 'orgs' : 'users'
-  let listing = await readListing(deps.http, deps.serverUrl, ownerType, login, stage.stop.signal)
-  if (listing.kind === 'missing') {
-    if (info === undefined) info = await deps.api.getOwner(login)
-    if (info === null) {
-      deps.store.retireOwner(login)
-      stage.report.retired.owners.push(login)
-      deps.log.info(`${login}: no longer exists (listing 404, unknown to the API): retired`)
-      return 'retired'
-    }
-    const actualType: OwnerType = info.type === 'Organization' ? 'orgs' : 'users'
-    deps.store.upsertOwner(info, deps.now().toISOString())
-    if (actualType !== ownerType) listing = await readListing(deps.http, deps.serverUrl, actualType, login, stage.stop.signal)
-    if (listing.kind === 'missing') throw new Error(`package listing answers 404 although the account exists`)
-    return { ownerType: actualType, ownerId: info.id, listing }
+  if (progress.packagesTried === 0 && progress.listingsTried > 0 && progress.listingsUnderstood === 0) {
+    return { complete: false, stopReason: `none of the ${progress.listingsTried} owner listings tried was understood` }
   }
-  if (id === null) throw new Error('owner id unknown (the API did not answer for it)')
-  return { ownerType, ownerId: id, listing }
-}
-
-interface PackageTask {
-  ref: PackageRef
-  /** On the listing read just now (a package missing from a complete listing may be retired). */
-  listed: boolean
-  stored: RefreshPackageRow | null
-  refreshedCycle: number | null
-  lastRefresh: string | null
-}
-
-async function refreshOwnerPackages(stage: StageContext, login: string, owner: LocatedOwner): Promise<void> {
-  const { deps, report } = stage
-  const { listing } = owner
-  if (!listing.complete && listing.problem) {
-    deps.log.warning(
-      `${login}: listing not fully understood (${listing.problem.page}: ${listing.problem.marker}); nothing is removed on its evidence`
-    )
-  }
-
-  const tasks = packageTasks(deps, login, listing)
-  const ownerResult = { login, packages: 0, downloads: 0 }
-  let unfinished = 0
-  const context: PackageRefreshContext = {
-    http: deps.http,
-    sizer: deps.sizer,
-    serverUrl: deps.serverUrl,
-    signal: stage.stop.signal,
-    now: deps.now,
-    log: deps.log,
-    unsizable: stage.unsizable
-  }
-
-  await Promise.all(
-    orderPackagesForCycle(tasks, stage.cycle).map((task) =>
-      stage.packageSlots.run(async () => {
-        if (stage.stop.signal.aborted) {
-          unfinished++
-          return
-        }
-        try {
-          const outcome = await refreshPackage(context, task.ref, owner.ownerId, task.stored)
-          if (outcome.kind === 'missing') {
-            handleMissing(stage, task, listing.complete, outcome.page)
-            return
-          }
-          const refresh = outcome.refresh
-          deps.store.savePackageRefresh(refresh, stage.cycle)
-          for (const problem of refresh.problems) {
-            deps.log.warning(`${packageLabel(task.ref)}: page not understood: ${problem.page} (marker "${problem.marker}")`)
-          }
-          // Stale: the total, or only the windows (a chart not understood under a good total).
-          if (refresh.downloads === null || refresh.windows === null) {
-            const problem = refresh.problems[0] ?? { page: '', marker: 'unknown' }
-            report.stale.push({ ref: task.ref, page: problem.page, marker: problem.marker })
-          }
-          if (refresh.downloads !== null) {
-            report.refreshed.push(task.ref)
-            ownerResult.packages++
-            ownerResult.downloads += refresh.downloads
-          }
-        } catch (error) {
-          if (isStop(stage, error)) {
-            unfinished++
-            return
-          }
-          // One package failing (HTTP error after retries, unexpected error) is recorded, never fatal.
-          const page = error instanceof PageStatusError ? error.url : ''
-          const marker = error instanceof PageStatusError ? `HTTP ${error.status}` : String(error)
-          report.stale.push({ ref: task.ref, page, marker })
-          deps.log.warning(`${packageLabel(task.ref)}: not refreshed (${marker}${page ? ` for ${page}` : ''}); last numbers kept`)
-        }
-      })
-    )
-  )
-
-  if (unfinished > 0) return // stopped inside this owner: it stays due, its saved packages stay saved
-  deps.store.markOwnerRefreshed(login, deps.now().toISOString())
-  report.owners.push(ownerResult)
-  deps.log.info(`${login}: ${ownerResult.packages} of ${tasks.length} packages refreshed`)
-}
-
-/** The listing's packages plus the stored ones it no longer shows (their page decides), opt-outs left out. */
-function packageTasks(deps: RefreshDeps, login: string, listing: LocatedOwner['listing']): PackageTask[] {
-  const stored = new Map(deps.store.listPackages(login).map((row) => [refKey(row.ref), row]))
-  const tasks = new Map<string, PackageTask>()
-  for (const entry of listing.entries) {
-    const row = stored.get(refKey(entry)) ?? null
-    tasks.set(refKey(entry), {
-      ref: { ownerType: entry.ownerType, owner: entry.owner, type: entry.type, name: entry.name, repo: entry.repo },
-      listed: true,
-      stored: row,
-      refreshedCycle: row?.refreshedCycle ?? null,
-      lastRefresh: row?.lastRefresh ?? null
-    })
-  }
-  for (const [key, row] of stored) {
-    if (tasks.has(key)) continue
-    tasks.set(key, { ref: row.ref, listed: false, stored: row, refreshedCycle: row.refreshedCycle, lastRefresh: row.lastRefresh })
-  }
-  return [...tasks.values()].filter((task) => {
-    const out = isOptedOut(deps.optOut, task.ref)
-    if (out) deps.log.debug(`${packageLabel(task.ref)}: opted out, not scraped`)
-    return !out
-  })
-}
-
-/** A 404 package page retires the package only when a complete listing confirms it is gone (SPEC 5.3). */
-function handleMissing(stage: StageContext, task: PackageTask, listingComplete: boolean, page: string): void {
-  const { deps, report } = stage
-  if (listingComplete && !task.listed) {
-    deps.store.retirePackage(task.ref)
-    report.retired.packages.push(task.ref)
-    deps.log.info(`${packageLabel(task.ref)}: gone (404, not on the owner's listing): retired`)
-    return
-  }
-  report.stale.push({ ref: task.ref, page, marker: 'HTTP 404' })
-  deps.log.warning(`${packageLabel(task.ref)}: ${page} answers 404 but the listing does not confirm it is gone; kept as is`)
-}
-
-function isStop(stage: StageContext, error: unknown): boolean {
-  if (stage.stop.signal.aborted) return true
-  if (isStopError(error)) {
-    // An exhausted budget stops everyone, not just this task.
-    stage.stop.abort(error)
-    return true
-  }
-  return false
+  return { complete: true, stopReason: null }
 }
 
 function dedupe(owners: PlannedOwner[]): PlannedOwner[] {
@@ -363,13 +189,4 @@ function dedupe(owners: PlannedOwner[]): PlannedOwner[] {
     seen.add(key)
     return true
   })
-}
-
-function refKey(ref: Pick<PackageRef, 'type' | 'name'>): string {
-  return `${ref.type}/${ref.name.toLowerCase()}`
-}
-
-/** A package as the log and reports name it: `owner/repo-folder/type/name`. */
-export function packageLabel(ref: PackageRef): string {
-  return `${ref.owner}/${ref.repo ?? ref.name}/${ref.type}/${ref.name}`
 }

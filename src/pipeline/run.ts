@@ -17,7 +17,7 @@ import { restoreStage } from './restore.js'
 import { saveStage, saveToCache } from './save.js'
 import { gatherOwners } from './owners.js'
 import { planOwners, planOwnersFromStore } from './plan.js'
-import { packageLabel, refreshStage, type RefreshReport } from './refresh.js'
+import { refreshStage, type RefreshReport } from './refresh.js'
 import { publishStage } from './publish.js'
 import { createActionsCache } from '../store/cache.js'
 
@@ -79,11 +79,16 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
 
   const { owner, name } = settings.env.repository
   const budget = new AbortController()
-  const stopReason = { value: null as string | null }
+  // Once the refresh has finished, a stop changes nothing of its outcome (SPEC 12): the closing
+  // stages run to the end anyway.
+  let refreshFinished = false
   const stopWith = (reason: string): void => {
     if (budget.signal.aborted) return
-    stopReason.value = reason
-    log.warning(`stopping gracefully: ${reason}; what was refreshed is saved and published`)
+    log.warning(
+      refreshFinished
+        ? `${reason} after the refresh finished; saving and publishing what was refreshed`
+        : `stopping gracefully: ${reason}; what was refreshed is saved and published`
+    )
     budget.abort(new Error(reason))
   }
   const deadline = setTimeout(
@@ -114,7 +119,7 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
     deps.restore === false
       ? { source: 'local', release: undefined }
       : await timed('restore', () => restoreStage({ releases: api, dbPath, cache, log }))
-  const store = Store.open(dbPath)
+  const store = Store.open(dbPath, { warn: (message) => log.warning(message) })
   const errors: string[] = []
   try {
     const owners = await timed('owners', () =>
@@ -141,11 +146,14 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
         planned
       )
     )
-    if (!refresh.complete && stopReason.value === null) stopReason.value = 'API budget exhausted'
-    // SPEC 2.2: stale packages are excluded (a page whose chart alone failed is both read and stale).
-    const staleKeys = new Set(refresh.stale.map((entry) => packageLabel(entry.ref)))
-    const packagesRefreshed = refresh.refreshed.filter((ref) => !staleKeys.has(packageLabel(ref))).length
+    // The outcome is the refresh stage's, decided when its last task finished (SPEC 2.2, 12).
+    refreshFinished = true
     clearTimeout(deadline)
+    const packagesRefreshed = refresh.refreshed.length
+    log.info(
+      `refresh finished: ${packagesRefreshed} packages refreshed, ${refresh.stale.length} stale, ` +
+        (refresh.complete ? 'complete' : `not complete (${refresh.stopReason ?? 'stopped early'})`)
+    )
 
     // SPEC 3: the snapshot release comes before the push. If it fails, the push is skipped, so the
     // published index never shows numbers that the next run (restoring the newest release) cannot.
@@ -164,7 +172,7 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
               ...counts,
               refreshed: packagesRefreshed,
               stale: refresh.stale.length,
-              complete: refresh.complete && stopReason.value === null
+              complete: refresh.complete
             },
             restoredFrom: restored.release,
             runStartedAt: startedAt,
@@ -202,8 +210,8 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
       indexChanged: published.changed,
       indexDir: published.indexDir,
       releaseTag,
-      complete: refresh.complete && stopReason.value === null,
-      stopReason: stopReason.value,
+      complete: refresh.complete,
+      stopReason: refresh.stopReason,
       counts,
       restoredFrom: restored.release ? `${restored.source} ${restored.release}` : restored.source,
       requests: { ...stats.requests },

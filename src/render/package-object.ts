@@ -54,7 +54,7 @@ export interface PackageObject {
   raw_downloads_week: number
   raw_downloads_day: number
   version: VersionObject[]
-  stale?: Partial<Record<StaleMetric, Day>>
+  stale?: Partial<Record<StaleMetric, Day | null>>
 }
 
 /** The order of the keys of the `stale` object (fixed, so the bytes depend only on the data). */
@@ -147,7 +147,7 @@ export function packageObject(snapshot: PackageSnapshot, ranks: Ranks): PackageO
     raw_downloads_day: snapshot.downloadsDay,
     version: versions.map((v) => versionObject(v, v.id === picked?.newest, v.id === picked?.latest))
   }
-  const stale: Partial<Record<StaleMetric, Day>> = {}
+  const stale: Partial<Record<StaleMetric, Day | null>> = {}
   for (const metric of STALE_ORDER) {
     const day = snapshot.stale[metric]
     if (day !== undefined) stale[metric] = day

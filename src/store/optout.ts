@@ -40,10 +40,15 @@ function matchingPackages(sql: Sql, rule: OptOutRule): number[] {
     .map((row) => int(row, 'pkg'))
 }
 
+/**
+ * Every table holding rows of one package, keyed by its `pkg` (the package row itself apart). A
+ * migration that adds such a table adds it here, so that deleting a package or merging a ghost
+ * duplicate into it (package-refresh.ts) moves or removes its rows too.
+ */
+export const PACKAGE_ROW_TABLES = ['version_days', 'versions', 'package_days'] as const
+
 export function deletePackage(sql: Sql, pkg: number): void {
-  sql.stmt('DELETE FROM version_days WHERE pkg = ?').run(pkg)
-  sql.stmt('DELETE FROM versions WHERE pkg = ?').run(pkg)
-  sql.stmt('DELETE FROM package_days WHERE pkg = ?').run(pkg)
+  for (const table of PACKAGE_ROW_TABLES) sql.stmt(`DELETE FROM ${table} WHERE pkg = ?`).run(pkg)
   sql.stmt('DELETE FROM packages WHERE pkg = ?').run(pkg)
 }
 

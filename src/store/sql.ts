@@ -2,6 +2,11 @@
  * Small typed helpers over node:sqlite: a cache of prepared statements, a transaction wrapper that
  * nests (so a caller can batch many writes in one transaction), and readers that turn the untyped
  * column values of a row into checked TypeScript values.
+ *
+ * Every statement reads integers as BigInt: node:sqlite throws ("Value is too large to be represented
+ * as a JavaScript number") on a whole row when one integer exceeds 2^53, so a single bad legacy value
+ * would stop every run. `int()` converts only safe integers and throws `UnsafeStoredValue` otherwise,
+ * which readers catch per row or per value (SPEC 12).
  */
 import type { DatabaseSync, SQLOutputValue, StatementSync } from 'node:sqlite'
 
@@ -18,6 +23,7 @@ export class Sql {
     let statement = this.statements.get(sql)
     if (statement === undefined) {
       statement = this.db.prepare(sql)
+      statement.setReadBigInts(true)
       this.statements.set(sql, statement)
     }
     return statement
@@ -59,16 +65,73 @@ export function textOrNull(row: Row, column: string): string | null {
   return value === null || value === undefined ? null : text(row, column)
 }
 
+/** A stored value that is not a safe integer where one is expected (a legacy row, or a file written by hand). */
+export class UnsafeStoredValue extends Error {
+  constructor(
+    readonly column: string,
+    readonly value: string
+  ) {
+    super(`column ${column}: ${value} is not a safe integer`)
+    this.name = 'UnsafeStoredValue'
+  }
+}
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER)
+
 export function int(row: Row, column: string): number {
   const value = row[column]
-  if (typeof value === 'number') return value
-  if (typeof value === 'bigint') return Number(value)
+  if (typeof value === 'bigint') {
+    if (value <= MAX_SAFE && value >= MIN_SAFE) return Number(value)
+    throw new UnsafeStoredValue(column, String(value))
+  }
+  if (typeof value === 'number') {
+    if (Number.isSafeInteger(value)) return value
+    throw new UnsafeStoredValue(column, String(value))
+  }
   throw new Error(`column ${column}: expected an integer, got ${describe(value)}`)
 }
 
 export function intOrNull(row: Row, column: string): number | null {
   const value = row[column]
   return value === null || value === undefined ? null : int(row, column)
+}
+
+/**
+ * An integer that identifies a row (an id, a day): null when it is not a safe integer, which `onBad`
+ * hears of, so the caller skips that row rather than stopping the run.
+ */
+export function idOrSkip(row: Row, column: string, onBad: (problem: string) => void): number | null {
+  try {
+    return int(row, column)
+  } catch (error) {
+    if (!(error instanceof UnsafeStoredValue)) throw error
+    onBad(`${error.message}: row skipped`)
+    return null
+  }
+}
+
+/**
+ * A stored count (downloads, size, ...): null when NULL, and also when the stored value is not a
+ * count (not a safe integer ≥ 0), which `onBad` hears of: such a number is read as unknown, never
+ * published, and replaced by the next good read.
+ */
+export function countOrNull(row: Row, column: string, onBad: (problem: string) => void): number | null {
+  try {
+    const value = intOrNull(row, column)
+    if (value === null || value >= 0) return value
+    onBad(`column ${column}: ${value} is negative`)
+    return null
+  } catch (error) {
+    if (!(error instanceof UnsafeStoredValue)) {
+      // A text or real where a count belongs: as unreadable as a too large integer.
+      const value = row[column]
+      onBad(`column ${column}: ${describe(value)} is not an integer`)
+      return null
+    }
+    onBad(error.message)
+    return null
+  }
 }
 
 function describe(value: SQLOutputValue | undefined): string {

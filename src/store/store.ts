@@ -5,42 +5,28 @@
  * is snapshotted. Every write method is one transaction; `batch()` groups many into one.
  */
 import { DatabaseSync } from 'node:sqlite'
-import type { PackageRef, PackageRefresh, PackageSnapshot, PackageType } from '../types.js'
+import type { PackageRef, PackageRefresh, PackageSnapshot } from '../types.js'
+import { isLogin } from '../package-ref.js'
+import { isId } from '../domain/storable-refresh.js'
 import { migrate } from './schema.js'
-import { Sql, int, intOrNull, text, textOrNull } from './sql.js'
-import { writePackageRefresh } from './package-refresh.js'
+import { Sql, intOrNull, text, textOrNull } from './sql.js'
+import {
+  writePackageFailure,
+  writePackageRefresh,
+  type PackageFailure,
+  type SavedRefresh
+} from './package-refresh.js'
 import { readCounts, readSnapshots } from './read-model.js'
+import { LIVE_PACKAGE, readOwners, readPackages, type StoredOwner, type StoredPackage } from './queue-model.js'
 import { deleteOptedOut, type OptOutRule } from './optout.js'
 
 export type { OptOutRule } from './optout.js'
+export type { StoredOwner, StoredPackage } from './queue-model.js'
+export type { PackageFailure, SavedRefresh } from './package-refresh.js'
 
-export interface StoredOwner {
-  login: string
-  id: number | null
-  type: 'User' | 'Organization' | null
-  firstSeen: string
-  lastRefresh: string | null
-  failures: number
-  nextAttempt: string | null
-  edges: string[]
-}
-
-export interface StoredPackage {
-  ref: PackageRef
-  ownerId: number
-  firstSeen: string
-  lastRefresh: string | null
-  refreshedCycle: number
-  versionsCursor: number
-  /**
-   * When the current pass over the deep versions pages began (ISO time), as the last refresh stored
-   * it (`PackageRefresh.versionsPassStartedAt`); null when no pass is in progress or never recorded.
-   */
-  versionsPassStartedAt: string | null
-  versionCount: number | null
-  /** Versions whose image size is known (never fetched again, SPEC 5.4). */
-  sizedVersionIds: Set<number>
-  knownVersionIds: Set<number>
+export interface StoreOptions {
+  /** Hears of stored values that cannot be read safely (legacy rows): they are read as unknown or skipped. */
+  warn?: (message: string) => void
 }
 
 /** Edge sources that come from the run's configuration rather than from discovery. */
@@ -49,12 +35,18 @@ const MANUAL_EDGE_SOURCES = ['self', 'input', 'file']
 export class Store {
   private readonly sql: Sql
 
-  private constructor(private readonly db: DatabaseSync) {
+  private readonly warn: (message: string) => void
+
+  private constructor(
+    private readonly db: DatabaseSync,
+    options: StoreOptions
+  ) {
     this.sql = new Sql(db)
+    this.warn = options.warn ?? (() => undefined)
   }
 
   /** Opens (creating or migrating) the database file at `path`. */
-  static open(path: string): Store {
+  static open(path: string, options: StoreOptions = {}): Store {
     const db = new DatabaseSync(path)
     try {
       db.exec('PRAGMA journal_mode = WAL')
@@ -67,7 +59,23 @@ export class Store {
       db.close()
       throw error
     }
-    return new Store(db)
+    return new Store(db, options)
+  }
+
+  /**
+   * Runs a read or write that may meet unreadable stored values, reporting them in one warning with a
+   * few examples (a bad legacy file could hold many).
+   */
+  private tolerant<T>(what: string, work: (onBad: (problem: string) => void) => T): T {
+    const problems: string[] = []
+    try {
+      return work((problem) => problems.push(problem))
+    } finally {
+      if (problems.length > 0) {
+        const examples = problems.slice(0, 3).join('; ') + (problems.length > 3 ? '; …' : '')
+        this.warn(`${what}: ${problems.length} stored value(s) are not safe integers, read as unknown or skipped (${examples})`)
+      }
+    }
   }
 
   close(): void {
@@ -86,6 +94,9 @@ export class Store {
    * owner exists: that also takes GitHub's spelling of the login and brings a retired owner back.
    */
   upsertOwner(owner: { login: string; id?: number | null; type?: 'User' | 'Organization' | null }, at: string): void {
+    // Refused at write time (SPEC 12): only a valid login and a real id are ever stored.
+    if (!isLogin(owner.login)) throw new Error(`owner not stored: ${JSON.stringify(owner.login)} is not a valid login`)
+    if (owner.id != null && !isId(owner.id)) throw new Error(`owner ${owner.login} not stored: id ${owner.id} is not a safe integer > 0`)
     this.sql.transaction(() => {
       this.sql
         .stmt(
@@ -120,30 +131,7 @@ export class Store {
 
   /** Owners not retired, each with its edges. */
   listOwners(): StoredOwner[] {
-    const edges = new Map<string, string[]>()
-    for (const row of this.sql.stmt('SELECT login, source FROM owner_edges ORDER BY login, source').all()) {
-      const key = text(row, 'login').toLowerCase()
-      const list = edges.get(key) ?? []
-      list.push(text(row, 'source'))
-      edges.set(key, list)
-    }
-    return this.sql
-      .stmt('SELECT * FROM owners WHERE retired = 0 ORDER BY login')
-      .all()
-      .map((row) => {
-        const login = text(row, 'login')
-        const type = textOrNull(row, 'type')
-        return {
-          login,
-          id: intOrNull(row, 'id'),
-          type: type === 'User' || type === 'Organization' ? type : null,
-          firstSeen: text(row, 'first_seen'),
-          lastRefresh: textOrNull(row, 'last_refresh'),
-          failures: int(row, 'failures'),
-          nextAttempt: textOrNull(row, 'next_attempt'),
-          edges: edges.get(login.toLowerCase()) ?? []
-        }
-      })
+    return this.tolerant('owners', (onBad) => readOwners(this.sql, onBad))
   }
 
   markOwnerRefreshed(login: string, at: string): void {
@@ -169,80 +157,50 @@ export class Store {
 
   // ---- packages ----
 
-  private static readonly LIVE_PACKAGE = `p.retired = 0 AND NOT EXISTS (SELECT 1 FROM owners o WHERE o.login = p.owner AND o.retired = 1)`
-
   /** Owner and last refresh of every live package: what planning needs, without the version ids. */
   packageRefreshTimes(): { ref: { owner: string }; lastRefresh: string | null }[] {
     return this.sql
-      .stmt(`SELECT p.owner, p.last_refresh FROM packages p WHERE ${Store.LIVE_PACKAGE}`)
+      .stmt(`SELECT p.owner, p.last_refresh FROM packages p WHERE ${LIVE_PACKAGE}`)
       .all()
       .map((row) => ({ ref: { owner: text(row, 'owner') }, lastRefresh: textOrNull(row, 'last_refresh') }))
   }
 
   /** The lowest cycle any live package was refreshed in (null: no packages), for SPEC 4.3 cycles. */
   minRefreshedCycle(): number | null {
-    const row = this.sql.stmt(`SELECT min(p.refreshed_cycle) AS lowest FROM packages p WHERE ${Store.LIVE_PACKAGE}`).get()
+    // Cycles are written by this action and checked (package-refresh.ts): a legacy bad one restarts from 0.
+    const row = this.sql
+      .stmt(
+        `SELECT min(p.refreshed_cycle) AS lowest FROM packages p WHERE ${LIVE_PACKAGE}
+           AND p.refreshed_cycle BETWEEN 0 AND ${Number.MAX_SAFE_INTEGER}`
+      )
+      .get()
     return row ? intOrNull(row, 'lowest') : null
   }
 
   /** Packages not retired (of owners not retired), with the ids of their known and sized versions. */
   listPackages(owner?: string): StoredPackage[] {
-    const live = Store.LIVE_PACKAGE
-    const ownerFilter = owner === undefined ? '' : 'AND p.owner = ?'
-    const args = owner === undefined ? [] : [owner]
-    const versions = new Map<number, { known: Set<number>; sized: Set<number> }>()
-    const versionRows = this.sql
-      .stmt(
-        `SELECT v.pkg, v.id, v.size IS NOT NULL AS sized FROM versions v JOIN packages p ON p.pkg = v.pkg
-         WHERE ${live} ${ownerFilter}`
-      )
-      .iterate(...args)
-    for (const row of versionRows) {
-      const pkg = int(row, 'pkg')
-      let sets = versions.get(pkg)
-      if (sets === undefined) {
-        sets = { known: new Set(), sized: new Set() }
-        versions.set(pkg, sets)
-      }
-      const id = int(row, 'id')
-      sets.known.add(id)
-      if (int(row, 'sized') === 1) sets.sized.add(id)
-    }
-    return this.sql
-      .stmt(`SELECT p.* FROM packages p WHERE ${live} ${ownerFilter} ORDER BY p.owner, p.type, p.name`)
-      .all(...args)
-      .map((row) => {
-        const sets = versions.get(int(row, 'pkg'))
-        return {
-          ref: {
-            ownerType: text(row, 'owner_type') === 'orgs' ? 'orgs' : 'users',
-            owner: text(row, 'owner'),
-            type: text(row, 'type') as PackageType,
-            name: text(row, 'name'),
-            repo: textOrNull(row, 'repo')
-          },
-          ownerId: int(row, 'owner_id'),
-          firstSeen: text(row, 'first_seen'),
-          lastRefresh: textOrNull(row, 'last_refresh'),
-          refreshedCycle: int(row, 'refreshed_cycle'),
-          versionsCursor: int(row, 'versions_cursor'),
-          versionsPassStartedAt: textOrNull(row, 'versions_pass_started_at'),
-          versionCount: intOrNull(row, 'version_count'),
-          sizedVersionIds: sets?.sized ?? new Set<number>(),
-          knownVersionIds: sets?.known ?? new Set<number>()
-        }
-      })
+    return this.tolerant('packages', (onBad) => readPackages(this.sql, onBad, owner))
   }
 
-  /** Stores everything one refresh learned (see package-refresh.ts), in one transaction. */
-  savePackageRefresh(refresh: PackageRefresh, cycle: number): void {
-    this.sql.transaction(() => writePackageRefresh(this.sql, refresh, cycle))
+  /**
+   * Stores everything one refresh learned (see package-refresh.ts), in one transaction, and returns
+   * the merge that decided what is stale. Throws, writing nothing, on an invalid name or owner id.
+   */
+  savePackageRefresh(refresh: PackageRefresh, cycle: number): SavedRefresh {
+    return this.tolerant('saving a refresh', (onBad) => this.sql.transaction(() => writePackageRefresh(this.sql, refresh, cycle, onBad)))
+  }
+
+  /** Records a refresh that could not read the package page: its numbers stay, marked stale. */
+  savePackageFailure(failure: PackageFailure): SavedRefresh {
+    return this.tolerant('saving a failed refresh', (onBad) => this.sql.transaction(() => writePackageFailure(this.sql, failure, onBad)))
   }
 
   /** The package is gone (private, deleted or renamed): kept but no longer listed nor published. */
   retirePackage(ref: PackageRef): void {
     this.sql.transaction(() => {
-      this.sql.stmt('UPDATE packages SET retired = 1 WHERE owner = ? AND type = ? AND name = ?').run(ref.owner, ref.type, ref.name)
+      this.sql
+        .stmt('UPDATE packages SET retired = 1 WHERE owner = ? AND type = ? AND lower(name) = lower(?)')
+        .run(ref.owner, ref.type, ref.name)
     })
   }
 
@@ -268,7 +226,7 @@ export class Store {
   // ---- read model ----
 
   snapshots(): PackageSnapshot[] {
-    return readSnapshots(this.sql)
+    return this.tolerant('reading the index', (onBad) => readSnapshots(this.sql, onBad))
   }
 
   counts(): { owners: number; repos: number; packages: number } {
