@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { chromium, type BrowserContext, type BrowserContextOptions } from 'playwright-core'
+import { resolveFile } from './static-server.js'
 
 /** The system browser; `BACKAGE_CHROMIUM` points elsewhere (e.g. Google Chrome on a runner). */
 export const CHROMIUM = process.env.BACKAGE_CHROMIUM ?? '/usr/bin/chromium'
@@ -41,4 +42,20 @@ export async function launchBrowser(options: BrowserContextOptions = {}): Promis
       rmSync(profile, { recursive: true, force: true })
     }
   }
+}
+
+/** Where `servePagesLike` pretends the index is published: GitHub Pages of `me/mirror`. */
+export const PAGES_BASE = 'https://me.github.io/mirror/'
+
+/**
+ * Answers every request under `base` from `dir` inside the browser, so the page runs at a GitHub
+ * Pages address (and prints raw.githubusercontent.com URLs) without any network.
+ */
+export async function servePagesLike(context: BrowserContext, dir: string, base: string = PAGES_BASE): Promise<void> {
+  const prefix = new URL(base).pathname
+  await context.route(`${base}**`, async (route) => {
+    const { pathname } = new URL(route.request().url())
+    const file = resolveFile(dir, `/${pathname.slice(prefix.length)}`)
+    await (file === null ? route.fulfill({ status: 404, body: 'not found' }) : route.fulfill({ path: file }))
+  })
 }

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdirSync, readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import type { Page } from 'playwright-core'
-import { chromiumAvailable, CHROMIUM, launchBrowser, type Browser } from '../../test-support/browser.js'
+import { chromiumAvailable, CHROMIUM, launchBrowser, PAGES_BASE, servePagesLike, type Browser } from '../../test-support/browser.js'
 import { FIXTURE_INDEX, indexWithSite } from '../../test-support/site-index.js'
 import { serveStatic, type StaticServer } from '../../test-support/static-server.js'
 
@@ -117,7 +117,8 @@ describeBrowser('the site in headless Chromium', () => {
     expect(await value('last_month')).toBe(grouped(pkg.downloads.last_month))
     expect(await value('last_week')).toBe(grouped(pkg.downloads.last_week))
     expect(await value('last_day')).toBe(grouped(pkg.downloads.last_day))
-    expect(await value('versions')).toBe(`${grouped(pkg.versions)} (${grouped(pkg.tagged)} tagged)`)
+    expect(await value('versions')).toBe(grouped(pkg.versions))
+    expect(await page.textContent('[data-stat="versions"] .sub')).toBe(`${grouped(pkg.tagged)} tagged`)
     const staleStats = await page.$$eval('.stat.stale', (nodes) => nodes.map((n) => n.getAttribute('data-stat')))
     const statOf: Record<string, string> = { downloads: 'total', downloads_month: 'last_month', downloads_week: 'last_week', downloads_day: 'last_day', size: 'size' }
     expect(staleStats.sort()).toEqual(Object.keys(pkg.stale ?? {}).map((k) => statOf[k]).sort())
@@ -226,9 +227,23 @@ describeBrowser('the site in headless Chromium', () => {
     await page.setViewportSize({ width: 1280, height: 900 })
   })
 
+  it('on GitHub Pages, gives badges that shields.io fetches from raw.githubusercontent.com', async () => {
+    // The page at https://me.github.io/mirror/, answered inside the browser from the same folder.
+    await servePagesLike(browser.context, dir)
+    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(PAGES_BASE).origin })
+    const entry = target()
+    await page.goto(`${PAGES_BASE}#/${entry}`)
+    await page.click('[data-badge="week"] button')
+    await page.waitForSelector('[data-badge="week"] .copied:text("Copied")')
+    const label = json<{ label: string }>(`${entry}.api/badges/week.json`).label
+    const raw = `https://raw.githubusercontent.com/me/mirror/index/${entry.replace(/%/g, '%25')}.api/badges/week.json`
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`![${label}](https://img.shields.io/endpoint?url=${encodeURIComponent(raw)})`)
+  })
+
   it('made no request outside its own origin, broke no policy and threw nothing', () => {
     expect(requests.length).toBeGreaterThan(20)
-    expect(requests.filter((url) => !url.startsWith(server.url) && !url.startsWith('data:'))).toEqual([])
+    const own = (url: string): boolean => url.startsWith(server.url) || url.startsWith(PAGES_BASE) || url.startsWith('data:')
+    expect(requests.filter((url) => !own(url))).toEqual([])
     expect(problems).toEqual([])
   })
 })

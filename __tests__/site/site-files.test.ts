@@ -70,6 +70,11 @@ describe('the site files', () => {
     expect(odd).toContain('data-branch="a&quot;b&lt;c&amp;d"')
   })
 
+  it('is pictured in the README by the committed screenshot of npm run screenshot', () => {
+    expect(readFileSync('README.md', 'utf8')).toContain('](docs/site-package.png)')
+    expect(readFileSync('docs/site-package.png').subarray(1, 4).toString('latin1')).toBe('PNG')
+  })
+
   it('comes with every index, after its other files', () => {
     const options = { date: '2026-10-03', readmeTemplate: DEFAULT_README_TEMPLATE, placeholders: place }
     const paths = [...renderIndexFiles([], options)].map(([path]) => path)

@@ -64,7 +64,8 @@ function options(series: DailySeries, width: number): uPlot.Options {
     width,
     height: width < 500 ? 200 : 260,
     tzDate: (ts) => UPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
-    scales: { x: { time: true }, n: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+    // Half a day of room on each side, so the first and last bars are drawn whole.
+    scales: { x: { time: true, range: (_u, min, max) => [min - 43200, max + 43200] }, n: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
     cursor: { drag: { x: false, y: false } },
     series: [{ label: 'Day', value: (_u, v) => (v === null ? '' : new Date(v * 1000).toISOString().slice(0, 10)) }, ...lines],
     axes

@@ -30,13 +30,13 @@ function stats(pkg: PackageFile): HTMLElement {
   const notes = staleNotes(pkg)
   const d = pkg.downloads
   const latest = pkg.latest ? (pkg.latest.tags.find((t) => t !== 'latest') ?? pkg.latest.name) : 'none'
-  const rows: [key: string, label: string, value: string][] = [
+  const rows: [key: string, label: string, value: string, sub?: string][] = [
     ['total', 'Downloads', exact(d.total)],
     ['last_month', 'Last 30 days', exact(d.last_month)],
     ['last_week', 'Last 7 days', exact(d.last_week)],
     ['last_day', 'Last day', exact(d.last_day)],
     ['last_year', d.last_year_complete ? 'Last year' : 'Last year (so far)', exact(d.last_year)],
-    ['versions', 'Versions', `${exact(pkg.versions)} (${exact(pkg.tagged)} tagged)`],
+    ['versions', 'Versions', exact(pkg.versions), `${exact(pkg.tagged)} tagged`],
     ['size', 'Size', size(pkg.size)],
     ['latest', 'Latest', latest],
     ['date', 'Read on', pkg.date]
@@ -44,13 +44,14 @@ function stats(pkg: PackageFile): HTMLElement {
   return h(
     'dl',
     { class: 'stats' },
-    ...rows.map(([key, label, value]) => {
+    ...rows.map(([key, label, value, sub]) => {
       const note = notes.get(key)
       return h(
         'div',
         { class: note ? 'stat stale' : 'stat', 'data-stat': key },
         h('dt', {}, label),
-        h('dd', {}, h('span', { class: 'value' }, value), note ? h('span', { class: 'note' }, note) : null)
+        h('dd', {}, h('span', { class: 'value' }, value), note ? h('span', { class: 'note' }, note) : null,
+          sub ? h('span', { class: 'sub' }, sub) : null)
       )
     })
   )
