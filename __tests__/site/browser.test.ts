@@ -106,6 +106,8 @@ describeBrowser('the site in headless Chromium', () => {
     await page.keyboard.press('Enter')
     await page.waitForSelector('[data-stat="total"]')
     expect(await page.evaluate(() => location.hash)).toBe(`#/${entry}`)
+    expect(await page.getAttribute('#search', 'aria-expanded')).toBe('false')
+    expect(await page.isHidden('#results')).toBe(true)
   })
 
   it('shows the numbers of package.json, stale ones marked', async () => {

@@ -34,7 +34,11 @@ function options(series: DailySeries, width: number): uPlot.Options {
     stroke: muted,
     grid: { show: grid, stroke: line, width: 1 },
     ticks: { stroke: line, width: 1 },
-    values: (_u, splits) => splits.map((v) => short(v)),
+    // Short forms (`1.5k`) unless two ticks would read the same, as on a narrow range (2,140 and 2,180).
+    values: (_u, splits) => {
+      const texts = splits.map((v) => short(v))
+      return new Set(texts).size === texts.length ? texts : splits.map((v) => exact(v))
+    },
     size: 56
   })
   const value = (_u: uPlot, v: number | null): string => (v === null ? '–' : exact(v))

@@ -93,6 +93,7 @@ export function setupSearch(list: string[], open: (entry: string) => void): void
     }
   })
   input.addEventListener('blur', close)
+  window.addEventListener('hashchange', close)
   // mousedown would blur the input (closing the list) before the click lands.
   box.addEventListener('mousedown', (event) => event.preventDefault())
   box.addEventListener('click', (event) => {
