@@ -198,7 +198,18 @@ describeBrowser('the site in headless Chromium', () => {
     const dotted = entries.find((e) => (e.split('/')[1] ?? '').startsWith('%2E'))
     if (!nested || !dotted) throw new Error('the index needs a nested package name and a dotted repository')
     await open(`#/${nested}`)
-    expect(await page.textContent('main h1')).toBe(`${decodeURIComponent(pkgOf(nested).name)} ${pkgOf(nested).type}`)
+    const heading = `${decodeURIComponent(pkgOf(nested).name)} ${pkgOf(nested).type}`
+    expect(await page.textContent('main h1')).toBe(heading)
+    // Its data links reach the files (one `%` level more in the URL than on disk).
+    for (const file of ['package.json', 'history.json']) {
+      const href = (await page.getAttribute(`main a:text-is("${file}")`, 'href')) ?? ''
+      expect([file, (await page.request.get(href)).status()]).toEqual([file, 200])
+    }
+    // The skip link is an in-page anchor, not a route: the view stays.
+    await page.focus('a.skip')
+    await page.keyboard.press('Enter')
+    await page.waitForFunction(() => document.activeElement?.id === 'main')
+    expect(await page.textContent('main h1')).toBe(heading)
     const [owner = '', repo = ''] = dotted.split('/')
     await open(`#/${owner}/${repo}`)
     expect(await page.textContent('main h1')).toBe(`${decodeURIComponent(owner)}/${decodeURIComponent(repo)}`)

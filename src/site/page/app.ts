@@ -19,8 +19,13 @@ function routeOf(hash: string): string[] | null {
   return segments.length <= 3 && segments.every((s) => SEGMENT.test(s) && !s.startsWith('.')) ? segments : null
 }
 
+/** True for the page's own routes (`#/…`, or no hash); other hashes are in-page anchors (`#main`). */
+function isRoute(hash: string): boolean {
+  return hash === '' || hash === '#' || hash.startsWith('#/')
+}
+
 async function render(main: HTMLElement, list: string[], known: Set<string>): Promise<void> {
-  const segments = routeOf(location.hash)
+  const segments = routeOf(isRoute(location.hash) ? location.hash : '')
   replace(main)
   let title: string | null = null
   if (segments === null) title = null
@@ -59,6 +64,7 @@ async function start(): Promise<void> {
     main.focus()
   })
   window.addEventListener('hashchange', () => {
+    if (!isRoute(location.hash)) return
     show()
     window.scrollTo(0, 0)
   })

@@ -5,7 +5,7 @@
  */
 import { badgeList, packageBadgeFiles } from './badges.js'
 import { drawChart } from './chart.js'
-import { getJson, type HistoryFile, type PackageFile, readable, type VersionsPage } from './data.js'
+import { getJson, type HistoryFile, type PackageFile, readable, relativeUrl, type VersionsPage } from './data.js'
 import { copyButton, exact, h, size } from './dom.js'
 
 // `stale` keys (SPEC 6.2) and the number each one qualifies.
@@ -131,7 +131,10 @@ export async function packageView(main: HTMLElement, segments: [string, string, 
     h('p', { class: 'crumbs' }, h('a', { href: `#/${owner}` }, readable(owner)), ' / ',
       h('a', { href: `#/${owner}/${repo}` }, readable(repo))),
     h('h1', {}, title, ' ', h('span', { class: 'pill' }, pkg.type)),
-    h('p', {}, h('a', { href: pkg.html_url, rel: 'noopener noreferrer' }, 'Package page on GitHub')),
+    h('p', {}, h('a', { href: pkg.html_url, rel: 'noopener noreferrer' }, 'Package page on GitHub'), ' · data: ',
+      h('a', { href: relativeUrl(`${api}package.json`) }, 'package.json'), ', ',
+      h('a', { href: relativeUrl(`${api}history.json`) }, 'history.json'), ', ',
+      h('a', { href: relativeUrl(`${owner}/${repo}/${name}.json`) }, `${readable(name)}.json`)),
     stats(pkg)
   )
   if (pkg.install) {
