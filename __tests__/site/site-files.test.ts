@@ -52,6 +52,13 @@ describe('the site files', () => {
     expect(html).not.toMatch(/\son[a-z]+=/i)
   })
 
+  it("never parses data as HTML: the page's own scripts use no HTML-parsing DOM API", () => {
+    for (const [name, text] of files) {
+      if (!name.endsWith('.js') || name.includes('uPlot')) continue
+      expect([name, text.match(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|createContextualFragment|eval\(|new Function/g)]).toEqual([name, null])
+    }
+  })
+
   it('refers only to files of the site or of the index', () => {
     const referenced = [...html.matchAll(/(?:src|href)="([^"#][^"]*)"/g)].map((m) => m[1] ?? '')
     const data = ['list.json', 'statistics.json', 'data:,']

@@ -18,7 +18,7 @@ function items(list: string[]): Item[] {
 }
 
 /** The entries that match `query`, best first, in list order among equals. */
-export function matches(all: Item[], query: string): Item[] {
+function matches(all: Item[], query: string): Item[] {
   const q = query.trim().toLowerCase()
   if (q === '') return []
   const words = q.split(/\s+/)
