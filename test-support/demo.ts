@@ -8,6 +8,7 @@ import * as path from 'node:path'
 import { FakeGitHub } from './fake-github/server.js'
 import { sampleScenario } from './sample-scenario.js'
 import { bundledAction, createSandbox, runAction } from './e2e.js'
+import { siteHowTo } from './static-server.js'
 
 export interface PublishedPackage {
   owner: string
@@ -94,6 +95,7 @@ export async function runDemo(print: (line: string) => void = console.log): Prom
       )
     }
     print(`\nopen ${path.join(indexDir, 'README.md')} to see the index README.`)
+    for (const line of siteHowTo(indexDir)) print(line)
     return { indexDir, packages }
   } finally {
     await gh.stop()

@@ -10,6 +10,7 @@ import { formatCount } from './format.js'
 import { renderJson, renderJsonArrayOf } from './json.js'
 import { packageObjects, type PackageObject } from './package-object.js'
 import { renderReadme } from './readme.js'
+import { siteFiles } from '../site/files.js'
 import { renderXml, renderXmlArray, renderXmlArrayOf, renderXmlDocumentOf, xmlMembers } from './xml.js'
 
 export interface RenderIndexOptions {
@@ -159,6 +160,7 @@ export function* renderIndexFiles(snapshots: readonly PackageSnapshot[], options
     })
   ]
   yield ['.nojekyll', '']
+  yield* siteFiles(options.placeholders)
 }
 
 /**
