@@ -66,7 +66,7 @@ describe('renderIndex', () => {
     expect((JSON.parse(files.get('acme/tools/cli.json') ?? 'null') as PackageObject).package_type).toBe('container')
     expect([...files.keys()].sort()).toEqual(
       [
-        '.json', '.xml', '.nojekyll', 'README.md',
+        '.json', '.xml', '.nojekyll', '.backage-index', 'README.md',
         'acme/.json', 'acme/.xml', 'zeta/.json', 'zeta/.xml',
         'acme/tools/.json', 'acme/tools/.xml', 'acme/Tools/.json', 'acme/Tools/.xml',
         'acme/xacc%2Falpine/.json', 'acme/xacc%2Falpine/.xml', 'zeta/app/.json', 'zeta/app/.xml',
@@ -158,7 +158,7 @@ describe('renderIndexFiles', () => {
     expect(new Map(yielded)).toEqual(renderIndex(world, options))
     const ownerOf = (path: string): string => (path.includes('/') ? (path.split('/')[0] ?? '') : '')
     expect([...new Set(paths.map(ownerOf))]).toEqual(['acme', 'zeta', ''])
-    expect(paths.slice(-4)).toEqual(['.json', '.xml', 'README.md', '.nojekyll'])
+    expect(paths.slice(-5)).toEqual(['.json', '.xml', 'README.md', '.nojekyll', '.backage-index'])
   })
 
   it('renders the same bytes as the in-memory renderer it replaced', () => {
@@ -166,10 +166,12 @@ describe('renderIndexFiles', () => {
     // order with many owners, ties, a shared path and repo-less packages; and with a small size
     // limit so aggregates are trimmed.
     const input = [...syntheticSnapshots(600).reverse(), ...world]
-    const full = [...renderIndexFiles(input, options)]
+    // The marker file (added later) aside, ordinary names keep every byte and path.
+    const withoutMarker = (files: [string, string][]): [string, string][] => files.filter(([name]) => name !== '.backage-index')
+    const full = withoutMarker([...renderIndexFiles(input, options)])
     expect(full).toHaveLength(1706)
     expect(digest(full)).toBe('a6d103b90a9944025cec193eaba27d3145790778a208a4038225609b161a80a8')
-    const trimmed = [...renderIndexFiles(input, { ...options, sizeLimit: 20_000 })]
+    const trimmed = withoutMarker([...renderIndexFiles(input, { ...options, sizeLimit: 20_000 })])
     expect(trimmed).toHaveLength(1706)
     expect(digest(trimmed)).toBe('f9ef05a718bdbd5d74a4ae52c559b008eaa0fc64f7b69a1d7e54a5c57a78f126')
   })
