@@ -16,7 +16,7 @@ import { saveStage, saveToCache } from './save.js'
 import { gatherOwners } from './owners.js'
 import { planOwners, planOwnersFromStore } from './plan.js'
 import { packageLabel, refreshStage, type RefreshReport } from './refresh.js'
-import { publishStage } from './publish.js'
+import { checkPublishTarget, publishStage } from './publish.js'
 import { createActionsCache } from '../store/cache.js'
 
 export interface StageTiming {
@@ -107,6 +107,8 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
   const dbPath = path.join(dataDir, 'backage.db')
   const cache = deps.useCache ? createActionsCache({ runId: settings.env.runId, log }) : undefined
 
+  // A run that could not publish fails before it restores, scrapes, releases or deletes anything.
+  await timed('check', () => checkPublishTarget(settings, deps.indexDir))
   const restored =
     deps.restore === false
       ? { source: 'local', release: undefined }
