@@ -74,6 +74,9 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
     }
   }
 
+  // A run that could not publish fails before it restores, scrapes, releases or deletes anything.
+  await timed('check', () => checkPublishTarget(settings, deps.indexDir))
+
   const { owner, name } = settings.env.repository
   const budget = new AbortController()
   const stopReason = { value: null as string | null }
@@ -107,8 +110,6 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
   const dbPath = path.join(dataDir, 'backage.db')
   const cache = deps.useCache ? createActionsCache({ runId: settings.env.runId, log }) : undefined
 
-  // A run that could not publish fails before it restores, scrapes, releases or deletes anything.
-  await timed('check', () => checkPublishTarget(settings, deps.indexDir))
   const restored =
     deps.restore === false
       ? { source: 'local', release: undefined }
