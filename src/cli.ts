@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util'
 import * as path from 'node:path'
 import { loadSettings, Inputs, type Settings } from './settings.js'
 import { runPipeline } from './pipeline/run.js'
-import { errorMessage, type Log } from './log.js'
+import { cappedLog, errorMessage, type Log } from './log.js'
 
 export const HELP = `usage: npm start -- --owner NAME [--owner NAME ...] [options]
 
@@ -128,11 +128,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   }
   const stop = new AbortController()
   process.once('SIGINT', () => stop.abort(new Error('interrupted')))
+  const log = cappedLog(consoleLog(options.verbose))
   let result
   try {
     // `--out` is checked before anything is fetched: only a missing, empty or earlier index folder.
     result = await runPipeline(settings, {
-      log: consoleLog(options.verbose),
+      log,
       indexDir: options.out,
       stop: stop.signal,
       restore: false
@@ -140,6 +141,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   } catch (error) {
     console.error(errorMessage(error))
     return 1
+  } finally {
+    log.finish()
   }
   console.log(
     `\n${result.ownersRefreshed} owners, ${result.packagesRefreshed} packages refreshed, ${result.refresh.stale.length} stale` +
