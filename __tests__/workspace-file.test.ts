@@ -32,19 +32,19 @@ afterAll(() => rmSync(root, { recursive: true, force: true }))
 
 describe('resolveWorkspaceFile', () => {
   it('accepts a regular file inside, also through a link that stays inside', () => {
-    expect(resolveWorkspaceFile(workspace, 'owners-file', 'owners.txt')).toEqual({
+    expect(resolveWorkspaceFile(workspace, 'input "owners-file"', 'owners.txt')).toEqual({
       ok: true,
       file: { path: path.join(workspace, 'owners.txt'), shown: 'owners.txt' }
     })
-    expect(resolveWorkspaceFile(workspace, 'owners-file', 'link-in.txt')).toEqual({
+    expect(resolveWorkspaceFile(workspace, 'input "owners-file"', 'link-in.txt')).toEqual({
       ok: true,
       file: { path: path.join(workspace, 'config', 'owners.txt'), shown: 'link-in.txt' }
     })
   })
 
   it('takes a missing file as no entries', () => {
-    expect(resolveWorkspaceFile(workspace, 'optout-file', 'optout.txt')).toEqual({ ok: true, file: null })
-    expect(resolveWorkspaceFile(workspace, 'optout-file', 'config/none/optout.txt')).toEqual({ ok: true, file: null })
+    expect(resolveWorkspaceFile(workspace, 'input "optout-file"', 'optout.txt')).toEqual({ ok: true, file: null })
+    expect(resolveWorkspaceFile(workspace, 'input "optout-file"', 'config/none/optout.txt')).toEqual({ ok: true, file: null })
   })
 
   it.each([
@@ -57,7 +57,7 @@ describe('resolveWorkspaceFile', () => {
     ['.', 'it is not a regular file'],
     ['dangling.txt', 'it is a link to a missing path']
   ])('refuses %p, naming the input and why', (value, why) => {
-    const result = resolveWorkspaceFile(workspace, 'owners-file', value)
+    const result = resolveWorkspaceFile(workspace, 'input "owners-file"', value)
     expect(result.ok).toBe(false)
     const problem = result.ok ? '' : result.problem
     expect(problem.startsWith(`input "owners-file" is "${value}": ${why}`)).toBe(true)

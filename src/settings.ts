@@ -158,7 +158,7 @@ export function loadSettings(readInput: InputReader, env: NodeJS.ProcessEnv): Se
 
   const environment = readEnvironment(env, problems)
   const file = (name: Inputs.OwnersFile | Inputs.OptoutFile): WorkspaceFile | null => {
-    const result = resolveWorkspaceFile(environment.workspace, name, input(name))
+    const result = resolveWorkspaceFile(environment.workspace, `input "${name}"`, input(name))
     if (result.ok) return result.file
     problems.push(result.problem)
     return null

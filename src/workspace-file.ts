@@ -1,5 +1,6 @@
 /**
- * Where an input names a file of the workspace (`owners-file`, `optout-file`; SPEC 12): it must
+ * Where an input names a file of the workspace (`owners-file`, `optout-file`; SPEC 12), and the
+ * custom index README `.backage/README.md`: it must
  * resolve, symbolic links followed, inside GITHUB_WORKSPACE and be a regular file. A missing file
  * is fine (no entries). Anything else is refused with the input named, before any network call,
  * so `../../etc/passwd` or a link to it is never read, let alone echoed into a log or summary.
@@ -37,11 +38,14 @@ function realAncestor(target: string): string | null {
   }
 }
 
-/** Resolves `value` (as the input gave it) against `workspace`; see the module comment. */
-export function resolveWorkspaceFile(workspace: string, input: string, value: string): WorkspaceFileResult {
+/**
+ * Resolves `value` (as the input gave it) against `workspace`; see the module comment. `what` names
+ * it in a problem (`input "owners-file"`).
+ */
+export function resolveWorkspaceFile(workspace: string, what: string, value: string): WorkspaceFileResult {
   const refuse = (why: string): WorkspaceFileResult => ({
     ok: false,
-    problem: `input "${input}" is "${value}": ${why}; expected a file inside the workspace (${workspace}), or none`
+    problem: `${what} is "${value}": ${why}; expected a file inside the workspace (${workspace}), or none`
   })
   const target = path.resolve(workspace, value)
   if (!inside(workspace, target)) return refuse('it is outside the workspace')

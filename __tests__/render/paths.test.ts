@@ -22,7 +22,8 @@ describe('nameSegment', () => {
     ['a\0b', 'a%00b'],
     ['a\\b', 'a%5Cb'],
     ['line\nbreak', 'line%0Abreak'],
-    ['~badges', '~badges'],
+    ['~badges', '%7Ebadges'],
+    ['git~1', 'git%7E1'],
     ['é', '%C3%A9'],
     ['a.json', 'a.json']
   ])('%j → %s', (name, segment) => {
@@ -116,7 +117,9 @@ describe('isContainedPath', () => {
     ['a/.GIT/config', false],
     ['a\\b', false],
     ['a\0b', false],
-    ['a\nb', false]
+    ['a\nb', false],
+    ['GIT~1/config', false],
+    ['~badges/day.json', true]
   ])('%j → %s', (value, expected) => {
     expect(isContainedPath(value)).toBe(expected)
   })

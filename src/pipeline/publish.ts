@@ -6,6 +6,7 @@
  * refusals (SPEC 12) before the run scrapes anything, so a run that cannot publish fails early.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { resolveWorkspaceFile } from '../workspace-file.js'
 import * as path from 'node:path'
 import { execFileSync } from 'node:child_process'
 import type { Settings } from '../settings.js'
@@ -35,10 +36,15 @@ export interface PublishDeps {
   indexDir?: string
 }
 
-/** A workspace file `.backage/README.md` replaces the built-in index README template (SPEC 6.1). */
+/**
+ * A workspace file `.backage/README.md` replaces the built-in index README template (SPEC 6.1). Like
+ * the owner files it must be a regular file inside the workspace: a link to a runner's file is
+ * refused, never published.
+ */
 export function readmeTemplate(workspace: string): string {
-  const custom = path.join(workspace, '.backage', 'README.md')
-  return existsSync(custom) ? readFileSync(custom, 'utf8') : DEFAULT_README_TEMPLATE
+  const custom = resolveWorkspaceFile(workspace, 'the custom index README', path.join('.backage', 'README.md'))
+  if (!custom.ok) throw new Error(custom.problem)
+  return custom.file === null ? DEFAULT_README_TEMPLATE : readFileSync(custom.file.path, 'utf8')
 }
 
 export async function publishStage(deps: PublishDeps): Promise<PublishResult> {
@@ -95,10 +101,11 @@ function folderTarget(settings: Settings, indexDir: string | undefined): string 
 
 /**
  * Whether the index can be published where the settings say, checked before the run scrapes
- * anything: the folder is missing, empty or an earlier index; or the branch is not the remote's
+ * anything: the custom README is a workspace file; the folder is missing, empty or an earlier index; or the branch is not the remote's
  * default branch and is missing or an earlier index. Throws naming the folder or branch.
  */
 export async function checkPublishTarget(settings: Settings, indexDir?: string): Promise<void> {
+  readmeTemplate(settings.env.workspace)
   const folder = folderTarget(settings, indexDir)
   if (folder !== null) {
     checkIndexFolder(folder)

@@ -2,7 +2,8 @@
  * Every file of the index branch (SPEC 6.1) from the store's snapshots. Pure: path → content,
  * produced owner by owner (`renderIndexFiles`) so an index of any size streams to git or disk.
  * Each package is serialised once (JSON and XML) and the pieces are reused by its package, repo
- * and owner files, which keeps 100,000 packages cheap.
+ * and owner files, which keeps 100,000 packages cheap. Every path comes from `indexPath` (SPEC 6.4),
+ * so no name can replace another file or leave the tree; the objects keep the URL form (6.2).
  */
 import type { PackageSnapshot } from '../types.js'
 import { FILE_SIZE_LIMIT, fitToBudget, type RenderedTwin } from './budget.js'

@@ -27,19 +27,26 @@ export const MAX_SEGMENT_BYTES = 250
 
 /**
  * One login, repository or package name as a path segment: `encodeURIComponent` with a leading `.`
- * written `%2E` (`.json` → `%2Ejson`, `xacc/alpine` → `xacc%2Falpine`). The result never starts with
- * `.`, never holds `/`, `\`, NUL or a control character, and is never `.`, `..` or `.git*`.
+ * written `%2E` (`.json` → `%2Ejson`, `xacc/alpine` → `xacc%2Falpine`) and `~` written `%7E`. The result
+ * never starts with `.` or `~`, never holds `/`, `\`, NUL or a control character, and is never `.`,
+ * `..`, `.git*` or `git~1`.
  */
 export function nameSegment(name: string): string {
   if (name === '') throw new NameRefused(name)
-  const encoded = encodeURIComponent(name).replace(/^\./, '%2E')
+  const encoded = encodeSegment(name)
   if (encoded.length > MAX_SEGMENT_BYTES) throw new NameRefused(encoded)
   return encoded
 }
 
+// `~` is in no GitHub name, but written `%7E` it can never make one of the action's `~` names nor
+// an NTFS short name git refuses (`git~1`, `gi7eba~1`); a leading `.` becomes `%2E` (SPEC 6.4).
+function encodeSegment(name: string): string {
+  return encodeURIComponent(name).replace(/^\./, '%2E').replace(/~/g, '%7E')
+}
+
 /** True when every name fits (see `nameSegment`); render skips a package whose names do not. */
 export function namesFit(...names: string[]): boolean {
-  return names.every((name) => name !== '' && encodeURIComponent(name).replace(/^\./, '%2E').length <= MAX_SEGMENT_BYTES)
+  return names.every((name) => name !== '' && encodeSegment(name).length <= MAX_SEGMENT_BYTES)
 }
 
 /** Where in the tree a file sits: the names GitHub gave us, outermost first. */
@@ -97,7 +104,10 @@ export function indexPath(scope: IndexScope, file: string): string {
 export function isContainedPath(relativePath: string): boolean {
   // eslint-disable-next-line no-control-regex
   if (relativePath === '' || /[\\\x00-\x1f\x7f]/.test(relativePath)) return false
-  return relativePath.split('/').every((part) => part !== '' && part !== '.' && part !== '..' && !part.toLowerCase().startsWith('.git'))
+  return relativePath.split('/').every((part) => {
+    const lower = part.toLowerCase()
+    return part !== '' && part !== '.' && part !== '..' && !lower.startsWith('.git') && !/^git~\d/.test(lower)
+  })
 }
 
 /**
