@@ -47,6 +47,15 @@ describe('writeIndexFolder', () => {
     expect(readdirSync(parent)).toEqual(['out'])
   })
 
+  it('turns a folder of the earlier index into a file and back', () => {
+    const target = path.join(parent, 'out')
+    writeIndexFolder(target, index({ 'acme/x/a.json': '1\n' }))
+    writeIndexFolder(target, index({ 'acme/x': 'file\n' }))
+    expect(tree(target)).toEqual(['.backage-index', 'acme/x'])
+    writeIndexFolder(target, index({ 'acme/x/b.json': '2\n' }))
+    expect(tree(target)).toEqual(['.backage-index', 'acme/x/b.json'])
+  })
+
   it('refuses a folder with other files (a home folder), changing and deleting nothing', () => {
     const home = path.join(parent, 'home')
     mkdirSync(path.join(home, 'Documents'), { recursive: true })

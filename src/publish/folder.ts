@@ -5,7 +5,7 @@
  * beside the folder); the marker is written first, so a run that fails half-way leaves a folder
  * the next run may replace; files of the earlier index that this one lacks are removed last.
  */
-import { closeSync, constants, lstatSync, mkdirSync, openSync, readdirSync, rmdirSync, statSync, unlinkSync, writeSync } from 'node:fs'
+import { closeSync, constants, lstatSync, mkdirSync, openSync, readdirSync, rmdirSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs'
 import * as path from 'node:path'
 import { INDEX_MARKER, INDEX_MARKER_CONTENT, isContainedPath } from '../render/paths.js'
 
@@ -80,8 +80,7 @@ export function writeIndexFolder(
     if (checkedDirs.has(relativeDir)) return
     ensureDir(path.posix.dirname(relativeDir) === '.' ? '' : path.posix.dirname(relativeDir))
     const full = path.join(folder, relativeDir)
-    if (!lstatExists(full)) mkdirSync(full)
-    else if (!lstatSync(full).isDirectory()) unlinkSync(full) // a file or link of the earlier index
+    if (lstatExists(full) && !lstatSync(full).isDirectory()) unlinkSync(full) // a file or link of the earlier index
     if (!lstatExists(full)) mkdirSync(full)
     checkedDirs.add(relativeDir)
   }
@@ -90,7 +89,8 @@ export function writeIndexFolder(
     const dir = path.posix.dirname(name)
     ensureDir(dir === '.' ? '' : dir)
     const full = path.join(folder, name)
-    if (lstatExists(full) && !lstatSync(full).isFile()) unlinkSync(full)
+    // A folder or link of the earlier index where a file goes now (links are removed, never followed).
+    if (lstatExists(full) && !lstatSync(full).isFile()) rmSync(full, { recursive: true, force: true })
     // O_NOFOLLOW: a link planted where a file goes is an error, never a write elsewhere.
     const fd = openSync(full, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o644)
     try {
