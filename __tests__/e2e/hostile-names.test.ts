@@ -6,9 +6,10 @@
  * out with one warning.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { execFileSync } from 'node:child_process'
 import { FakeGitHub } from '../../test-support/fake-github/server.js'
 import { hostileScenario, LONG_NAME } from '../../test-support/hostile-scenario.js'
-import { createSandbox, readBranch, runAction, type Sandbox } from '../../test-support/e2e.js'
+import { assertRemoteFsckClean, createSandbox, git, readBranch, runAction, type Sandbox } from '../../test-support/e2e.js'
 
 type Json = Record<string, unknown>
 
@@ -58,5 +59,16 @@ describe('hostile repository and package names, end to end', () => {
     // Apart from the aggregates, the only dotted names are the two root marker files.
     const dotted = [...files.keys()].filter((name) => name.split('/').some((part) => part.startsWith('.') && !['.json', '.xml'].includes(part)))
     expect(dotted.sort()).toEqual(['.backage-index', '.nojekyll'])
+  })
+
+  it('the harness would catch the old tree: the origin refuses it and fsck --strict fails on it', () => {
+    // What a naive writer made of a repository named `.gitmodules`: a folder where git wants a file.
+    const workspace = sandbox.newWorkspace()
+    const blob = git(workspace, 'hash-object', '-w', '--stdin')
+    const inner = git(workspace, 'mktree', '--missing') // an empty tree stands in for the folder's files
+    const tree = execFileSync('git', ['mktree'], { cwd: workspace, input: `100644 blob ${blob}\t.json\n040000 tree ${inner}\t.gitmodules\n`, encoding: 'utf8' }).trim()
+    const commit = git(workspace, 'commit-tree', tree, '-m', 'naive')
+    expect(() => git(workspace, 'push', '--quiet', 'origin', `${commit}:refs/heads/naive`)).toThrow(/gitmodules/i)
+    expect(() => assertRemoteFsckClean(workspace)).toThrow(/git fsck --strict failed[\s\S]*gitmodules/i)
   })
 })
