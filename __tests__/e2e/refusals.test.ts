@@ -4,7 +4,7 @@
  * branch and what to do.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { FakeGitHub } from '../../test-support/fake-github/server.js'
 import { sampleScenario } from '../../test-support/sample-scenario.js'
@@ -71,6 +71,10 @@ describe('the bundled action refuses', () => {
     mkdirSync(path.join(workspace, 'lists'))
     const folder = await refused({ 'optout-file': 'lists' }, {}, workspace)
     expect(folder.stdout).toContain('input "optout-file" is "lists": it is not a regular file')
+    symlinkSync('/etc/passwd', path.join(workspace, 'optout.txt'))
+    const link = await refused({}, {}, workspace)
+    expect(link.stdout).toContain('input "optout-file" is "optout.txt": it leads outside the workspace (to /etc/passwd)')
+    expect(link.stdout + link.summary).not.toContain('root:')
   })
 
   it('a dry-run folder that holds other files, leaving them as they were', async () => {
