@@ -10,6 +10,10 @@
  * The remote branch is fetched first (depth 1): blobs the remote already has are referenced by id
  * instead of being written again, push negotiation leaves them out, and an unchanged tree pushes
  * nothing at all. A push that loses a race with another run is retried once after a new fetch.
+ *
+ * Nothing is pushed over the remote's default branch or over a tip backage did not write (SPEC 12,
+ * publish/index-branch.ts), every commit carries the marker file that says it is an index, and
+ * every path is checked to stay inside the tree.
  */
 import { spawn } from 'node:child_process'
 import { createHash, randomUUID } from 'node:crypto'
