@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import * as path from 'node:path'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import * as os from 'node:os'
 import { cliSettings, HELP, main, parseCli, UsageError } from '../src/cli.js'
 import { FakeGitHub } from '../test-support/fake-github/server.js'
@@ -80,6 +80,27 @@ describe('npm start (the CLI pipeline)', () => {
       expect(gh.requests.some((r) => r.path.includes('/releases'))).toBe(false)
       expect(gh.requests.some((r) => /stargazers|subscribers|forks|followers/.test(r.path))).toBe(false)
       expect(await main(argv, env)).toBe(0)
+    } finally {
+      await gh.stop()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('refuses --out at a folder that is not an index (a home folder) before any request, touching nothing', async () => {
+    const gh = await FakeGitHub.start({ scenario: sampleScenario() })
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'backage-cli-home-'))
+    const home = path.join(dir, 'home')
+    mkdirSync(path.join(home, 'projects'), { recursive: true })
+    writeFileSync(path.join(home, '.profile'), 'export A=1\n')
+    writeFileSync(path.join(home, 'projects', 'work.txt'), 'precious\n')
+    try {
+      const env = { GITHUB_SERVER_URL: gh.serverUrl, GITHUB_API_URL: gh.apiUrl }
+      const argv = ['--owner', 'pixel-forge', '--out', home, '--data', path.join(dir, 'data'), '--registry', gh.registryUrl]
+      expect(await main(argv, env)).toBe(1)
+      expect(gh.requests).toEqual([])
+      expect(readdirSync(home).sort()).toEqual(['.profile', 'projects'])
+      expect(readFileSync(path.join(home, 'projects', 'work.txt'), 'utf8')).toBe('precious\n')
+      expect(readdirSync(dir)).toEqual(['home']) // nothing written beside it, not even the database folder
     } finally {
       await gh.stop()
       rmSync(dir, { recursive: true, force: true })

@@ -39,8 +39,9 @@ describe('loadSettings', () => {
       keepReleases: 3,
       registryUrl: 'https://ghcr.io',
       dryRun: false,
-      ownersFile: path.resolve('/tmp/ws/owners.txt'),
-      optoutFile: path.resolve('/tmp/ws/optout.txt')
+      // No such files in /tmp/ws: no entries (their checks have their own tests).
+      ownersFile: null,
+      optoutFile: null
     })
     expect(settings.env).toEqual({
       apiUrl: 'http://127.0.0.1:1/api',
@@ -83,7 +84,7 @@ describe('loadSettings', () => {
       keepReleases: 5,
       registryUrl: 'http://127.0.0.1:9/registry',
       dryRun: true,
-      ownersFile: path.resolve('/tmp/ws/config/owners.txt')
+      ownersFile: null
     })
   })
 
@@ -115,6 +116,17 @@ describe('loadSettings', () => {
     expect(problems).toHaveLength(4)
     expect(problems.join('\n')).toMatch(/GITHUB_REPOSITORY is missing: expected OWNER\/REPO/)
     expect(problems.join('\n')).toMatch(/GITHUB_API_URL is "nope": expected an http\(s\) URL/)
+  })
+
+  it('refuses an index-branch that is the branch being built, before any network call', () => {
+    const building = { ...env, GITHUB_REF_NAME: 'main', GITHUB_REF_TYPE: 'branch' }
+    expect(problemsOf({ [Inputs.IndexBranch]: 'main' }, building)).toEqual([
+      'input "index-branch" is "main", the branch this workflow runs on (GITHUB_REF_NAME): the index would replace it; ' +
+        'expected a branch of its own (the default is "index")'
+    ])
+    expect(load({}, building).indexBranch).toBe('index')
+    // A tag of that name is not a branch.
+    expect(load({ [Inputs.IndexBranch]: 'main' }, { ...building, GITHUB_REF_TYPE: 'tag' }).indexBranch).toBe('main')
   })
 
   it('rejects a malformed GITHUB_REPOSITORY', () => {

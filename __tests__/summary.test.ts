@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { renderSummary } from '../src/summary.js'
+import { bounded, renderSummary, SUMMARY_MAX_BYTES } from '../src/summary.js'
 import { loadSettings } from '../src/settings.js'
 import type { RunResult } from '../src/pipeline/run.js'
 
@@ -62,5 +62,45 @@ describe('renderSummary', () => {
   it('says why a run stopped early', () => {
     const md = renderSummary(result({ complete: false, stopReason: 'time budget of 240 min (max-duration) reached' }), settings)
     expect(md).toContain('Run stopped early (time budget of 240 min (max-duration) reached)')
+  })
+
+  it('lists at most 50 problems, failed owners and owners, then a count of the rest', () => {
+    const problems = Array.from({ length: 100_000 }, (_, i) => `owners.txt:${i + 1}: "bad login!" is not a GitHub login`)
+    const failed = Array.from({ length: 70 }, (_, i) => ({ login: `gone-${i}`, error: 'HTTP 500' }))
+    const owners = Array.from({ length: 60 }, (_, i) => ({ login: `o-${i}`, packages: 1, downloads: 1000 - i }))
+    const base = result()
+    const md = renderSummary(
+      result({ ownerFileProblems: problems, refresh: { ...base.refresh, failedOwners: failed, owners } }),
+      settings
+    )
+    expect(md.match(/^- owners\.txt:/gm)).toHaveLength(50)
+    expect(md).toContain('- owners.txt:50: ')
+    expect(md).not.toContain('- owners.txt:51: ')
+    expect(md).toContain('… and 99950 more (the first 50 are listed)')
+    expect(md.match(/^\| gone-/gm)).toHaveLength(50)
+    expect(md).toContain('… and 20 more (the first 50 are listed)')
+    expect(md.match(/^\| o-/gm)).toHaveLength(50)
+    expect(md).toContain('… and 10 more (the first 50 are listed)')
+    expect(Buffer.byteLength(md)).toBeLessThan(30_000)
+  })
+
+  it('cuts each item to one bounded line and the whole under 1 MiB', () => {
+    const huge = 'x'.repeat(5_000_000)
+    const base = result()
+    const failed = Array.from({ length: 50 }, (_, i) => ({ login: `gone-${i}`, error: `${huge}\n| injected |` }))
+    const md = renderSummary(result({ errors: [huge], refresh: { ...base.refresh, failedOwners: failed } }), settings)
+    expect(Buffer.byteLength(md)).toBeLessThan(1024 * 1024)
+    expect(md).toContain(`- ${'x'.repeat(1000)}…\n`)
+    expect(md).not.toContain('| injected |')
+  })
+
+  it('cuts a summary over 1 MiB at a line, saying so', () => {
+    const lines = Array.from({ length: 30_000 }, (_, i) => `line ${i} ${'é'.repeat(20)}`).join('\n')
+    const cut = bounded(lines)
+    expect(Buffer.byteLength(cut)).toBeLessThanOrEqual(SUMMARY_MAX_BYTES + 100)
+    expect(Buffer.byteLength(cut)).toBeLessThan(1024 * 1024)
+    expect(cut.endsWith('… (the summary is cut here: GitHub shows at most 1 MiB)\n')).toBe(true)
+    expect(cut).not.toContain('\uFFFD')
+    expect(bounded('small\n')).toBe('small\n')
   })
 })

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util'
 import * as path from 'node:path'
 import { loadSettings, Inputs, type Settings } from './settings.js'
 import { runPipeline } from './pipeline/run.js'
-import { errorMessage, type Log } from './log.js'
+import { cappedLog, errorMessage, type Log } from './log.js'
 
 export const HELP = `usage: npm start -- --owner NAME [--owner NAME ...] [options]
 
@@ -87,12 +87,10 @@ export function cliSettings(options: CliOptions, env: NodeJS.ProcessEnv): Settin
     [Inputs.MaxDuration]: options.maxDuration,
     [Inputs.RegistryUrl]: options.registry,
     [Inputs.Release]: 'false',
-    [Inputs.DryRun]: 'true',
-    [Inputs.OwnersFile]: path.join(options.data, 'no-owners-file'),
-    [Inputs.OptoutFile]: path.join(options.data, 'no-optout-file')
+    [Inputs.DryRun]: 'true'
   }
   const first = options.owners[0] ?? ''
-  return loadSettings((name) => inputs[name] ?? '', {
+  const settings = loadSettings((name) => inputs[name] ?? '', {
     GITHUB_API_URL: env.GITHUB_API_URL,
     GITHUB_SERVER_URL: env.GITHUB_SERVER_URL,
     GITHUB_REPOSITORY: env.GITHUB_REPOSITORY ?? `${first}/backage`,
@@ -100,6 +98,8 @@ export function cliSettings(options: CliOptions, env: NodeJS.ProcessEnv): Settin
     GITHUB_WORKSPACE: process.cwd(),
     RUNNER_TEMP: options.data
   })
+  // The CLI names its owners on the command line: it reads no owners or opt-out file.
+  return { ...settings, ownersFile: null, optoutFile: null }
 }
 
 function consoleLog(verbose: boolean): Log {
@@ -128,12 +128,22 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   }
   const stop = new AbortController()
   process.once('SIGINT', () => stop.abort(new Error('interrupted')))
-  const result = await runPipeline(settings, {
-    log: consoleLog(options.verbose),
-    indexDir: options.out,
-    stop: stop.signal,
-    restore: false
-  })
+  const log = cappedLog(consoleLog(options.verbose))
+  let result
+  try {
+    // `--out` is checked before anything is fetched: only a missing, empty or earlier index folder.
+    result = await runPipeline(settings, {
+      log,
+      indexDir: options.out,
+      stop: stop.signal,
+      restore: false
+    })
+  } catch (error) {
+    console.error(errorMessage(error))
+    return 1
+  } finally {
+    log.finish()
+  }
   console.log(
     `\n${result.ownersRefreshed} owners, ${result.packagesRefreshed} packages refreshed, ${result.refresh.stale.length} stale` +
       `${result.complete ? '' : ` (stopped early: ${result.stopReason})`}; index in ${result.indexDir}`

@@ -20,6 +20,49 @@ export const actionsLog: Log = {
   error: (message) => core.error(message)
 }
 
+/** Actions shows 10 annotations of a step; more only bury the first ones (SPEC 12). */
+export const ANNOTATION_LIMIT = 10
+/** The log and the job summary list at most this many problems, then a count of the rest. */
+export const LISTED_LIMIT = 50
+
+export interface CappedLog extends Log {
+  /** Logs how many warnings, errors and notices were not shown; once, at the end of the run. */
+  finish(): void
+}
+
+/**
+ * A Log whose warnings, errors and notices (all annotations in Actions) share the caps: the first
+ * ANNOTATION_LIMIT are annotations, the next ones up to LISTED_LIMIT plain log lines, the rest only
+ * counted, so 100,000 bad owner lines cost 10 annotations and 50 lines, not 100,000.
+ */
+export function cappedLog(base: Log): CappedLog {
+  let seen = 0
+  const annotate =
+    (kind: 'warning' | 'error' | 'notice') =>
+    (message: string): void => {
+      seen++
+      if (seen <= ANNOTATION_LIMIT) base[kind](message)
+      else if (seen <= LISTED_LIMIT) base.info(`${kind}: ${message}`)
+    }
+  return {
+    debug: (message) => base.debug(message),
+    info: (message) => base.info(message),
+    notice: annotate('notice'),
+    warning: annotate('warning'),
+    error: annotate('error'),
+    finish() {
+      if (seen > LISTED_LIMIT) {
+        base.info(`… and ${seen - LISTED_LIMIT} more warnings and notices not shown (the first ${LISTED_LIMIT} are above)`)
+      }
+    }
+  }
+}
+
+/** `items` cut to LISTED_LIMIT, plus how many were left out. */
+export function listed<T>(items: readonly T[]): { shown: T[]; more: number } {
+  return { shown: items.slice(0, LISTED_LIMIT), more: Math.max(0, items.length - LISTED_LIMIT) }
+}
+
 /** Lets a noisy stage say the same thing once. */
 export function once(log: (message: string) => void): (message: string) => void {
   const said = new Set<string>()

@@ -3,7 +3,7 @@
  */
 import * as core from '@actions/core'
 import { describeSettings, loadSettings, Outputs, type Settings } from './settings.js'
-import { actionsLog, errorMessage } from './log.js'
+import { actionsLog, cappedLog, errorMessage } from './log.js'
 import { runPipeline } from './pipeline/run.js'
 import { renderSummary } from './summary.js'
 
@@ -27,9 +27,10 @@ export async function run(): Promise<void> {
   const onSignal = (signal: NodeJS.Signals): void => stop.abort(new Error(`received ${signal}`))
   process.once('SIGTERM', onSignal)
   process.once('SIGINT', onSignal)
+  const log = cappedLog(actionsLog)
   try {
     const result = await runPipeline(settings, {
-      log: actionsLog,
+      log,
       stop: stop.signal,
       useCache: process.env.GITHUB_ACTIONS === 'true'
     })
@@ -44,6 +45,7 @@ export async function run(): Promise<void> {
   } catch (error) {
     core.setFailed(errorMessage(error))
   } finally {
+    log.finish()
     process.off('SIGTERM', onSignal)
     process.off('SIGINT', onSignal)
   }

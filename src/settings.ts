@@ -7,6 +7,7 @@ import * as path from 'node:path'
 import * as os from 'node:os'
 import { parseOwnersInput } from './pipeline/owner-files.js'
 import { isLogin, isRepoName } from './package-ref.js'
+import { resolveWorkspaceFile, type WorkspaceFile } from './workspace-file.js'
 
 export enum Inputs {
   Token = 'token',
@@ -40,8 +41,9 @@ export interface Settings {
   token: string
   /** Raw `owners` input; parsed (and validated) with the owners file rules. */
   owners: string
-  ownersFile: string
-  optoutFile: string
+  /** The owners file, checked to be a regular file inside the workspace; null when there is none. */
+  ownersFile: WorkspaceFile | null
+  optoutFile: WorkspaceFile | null
   discover: DiscoverySourceName[]
   maxDurationMinutes: number
   concurrency: number
@@ -155,13 +157,25 @@ export function loadSettings(readInput: InputReader, env: NodeJS.ProcessEnv): Se
   } as const
 
   const environment = readEnvironment(env, problems)
-  if (problems.length > 0) throw new SettingsError(problems)
-  return {
-    ...settings,
-    ownersFile: path.resolve(environment.workspace, input(Inputs.OwnersFile)),
-    optoutFile: path.resolve(environment.workspace, input(Inputs.OptoutFile)),
-    env: environment
+  const file = (name: Inputs.OwnersFile | Inputs.OptoutFile): WorkspaceFile | null => {
+    const result = resolveWorkspaceFile(environment.workspace, `input "${name}"`, input(name))
+    if (result.ok) return result.file
+    problems.push(result.problem)
+    return null
   }
+  const ownersFile = file(Inputs.OwnersFile)
+  const optoutFile = file(Inputs.OptoutFile)
+  // The branch this workflow runs on would be replaced by an orphan commit (SPEC 12). The remote's
+  // default branch is refused too, before anything is scraped, by reading it with git (publish).
+  const refName = (env.GITHUB_REF_NAME ?? '').trim()
+  if (refName !== '' && refName === indexBranch && (env.GITHUB_REF_TYPE ?? 'branch').trim() !== 'tag') {
+    problems.push(
+      `input "${Inputs.IndexBranch}" is "${indexBranch}", the branch this workflow runs on (GITHUB_REF_NAME): ` +
+        'the index would replace it; expected a branch of its own (the default is "index")'
+    )
+  }
+  if (problems.length > 0) throw new SettingsError(problems)
+  return { ...settings, ownersFile, optoutFile, env: environment }
 }
 
 function parseDiscover(raw: string, problems: string[]): DiscoverySourceName[] {

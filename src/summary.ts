@@ -1,19 +1,50 @@
 /**
  * The job summary (markdown) of a run: pure, from the RunResult, so it is tested without Actions.
+ * Every list shows at most LISTED_LIMIT items and a count of the rest, every item is cut to a
+ * line's length, and the whole stays under 1 MiB (Actions refuses a larger summary; SPEC 12).
  */
+import { LISTED_LIMIT, listed } from './log.js'
 import type { RunResult } from './pipeline/run.js'
 import type { Settings } from './settings.js'
 
-const MAX_ROWS = 50
+/** GitHub's limit for a step summary is 1 MiB; the cut leaves room for the note that says so. */
+export const SUMMARY_MAX_BYTES = 1024 * 1024 - 1024
+const MAX_ITEM_CHARS = 1000
 
-function escapeCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ')
+/** One item as one line of bounded length (a stranger's error text can be anything). */
+function line(text: string): string {
+  const flat = text.replace(/[\r\n]+/g, ' ')
+  return flat.length > MAX_ITEM_CHARS ? `${flat.slice(0, MAX_ITEM_CHARS)}…` : flat
 }
 
-function table(header: string[], rows: string[][]): string {
+function escapeCell(text: string): string {
+  return line(text).replace(/\|/g, '\\|')
+}
+
+function moreNote(more: number): string {
+  return more > 0 ? `\n\n… and ${more} more (the first ${LISTED_LIMIT} are listed)` : ''
+}
+
+/** A table of at most LISTED_LIMIT rows, with a count of the rows left out. */
+function table(header: string[], allRows: string[][]): string {
+  const { shown, more } = listed(allRows)
   const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`]
-  for (const row of rows) lines.push(`| ${row.map(escapeCell).join(' | ')} |`)
-  return lines.join('\n')
+  for (const row of shown) lines.push(`| ${row.map(escapeCell).join(' | ')} |`)
+  return lines.join('\n') + moreNote(more)
+}
+
+/** A bullet list of at most LISTED_LIMIT items, with a count of those left out. */
+function bullets(items: readonly string[]): string {
+  const { shown, more } = listed(items)
+  return shown.map((item) => `- ${line(item)}`).join('\n') + moreNote(more)
+}
+
+/** The summary cut to SUMMARY_MAX_BYTES at a line boundary, saying so (the last fence: lists are capped already). */
+export function bounded(markdown: string): string {
+  if (Buffer.byteLength(markdown, 'utf8') <= SUMMARY_MAX_BYTES) return markdown
+  let cut = Buffer.from(markdown, 'utf8').subarray(0, SUMMARY_MAX_BYTES).toString('utf8')
+  cut = cut.slice(0, Math.max(0, cut.lastIndexOf('\n')))
+  return `${cut}\n\n… (the summary is cut here: GitHub shows at most 1 MiB)\n`
 }
 
 export function renderSummary(result: RunResult, settings: Settings): string {
@@ -38,14 +69,11 @@ export function renderSummary(result: RunResult, settings: Settings): string {
   if (result.refresh.owners.length > 0) {
     const rows = [...result.refresh.owners]
       .sort((a, b) => b.downloads - a.downloads)
-      .slice(0, MAX_ROWS)
       .map((o) => [o.login, String(o.packages), String(o.downloads)])
     parts.push('### Owners refreshed', table(['owner', 'packages', 'downloads'], rows))
   }
   if (result.refresh.stale.length > 0) {
-    const rows = result.refresh.stale
-      .slice(0, MAX_ROWS)
-      .map((s) => [`${s.ref.owner}/${s.ref.type}/${s.ref.name}`, s.page, s.marker])
+    const rows = result.refresh.stale.map((s) => [`${s.ref.owner}/${s.ref.type}/${s.ref.name}`, s.page, s.marker])
     parts.push(
       '### Stale packages (kept at their last good numbers)',
       table(['package', 'page', 'marker not understood'], rows)
@@ -55,7 +83,7 @@ export function renderSummary(result: RunResult, settings: Settings): string {
     parts.push('### Owners that failed', table(['owner', 'error'], result.refresh.failedOwners.map((f) => [f.login, f.error])))
   }
   if (result.errors.length > 0 || result.ownerFileProblems.length > 0) {
-    parts.push('### Problems', [...result.errors, ...result.ownerFileProblems].map((p) => `- ${p}`).join('\n'))
+    parts.push('### Problems', bullets([...result.errors, ...result.ownerFileProblems]))
   }
   const requests = Object.entries(result.requests).map(([kind, count]) => `${kind} ${count}`)
   const rate = Object.entries(result.rateLimit)
@@ -68,5 +96,5 @@ export function renderSummary(result: RunResult, settings: Settings): string {
       [[requests.join(', ') || 'none', rate.join(', ') || 'unknown', result.timings.map((t) => `${t.stage} ${(t.ms / 1000).toFixed(1)} s`).join(', ')]]
     )
   )
-  return parts.join('\n\n') + '\n'
+  return bounded(parts.join('\n\n') + '\n')
 }

@@ -48,6 +48,8 @@ export function createSandbox(files: Record<string, string> = {}): Sandbox {
   const root = mkdtempSync(path.join(os.tmpdir(), 'backage-e2e-'))
   const origin = path.join(root, 'origin.git')
   git(root, 'init', '--bare', '--quiet', '--initial-branch=main', origin)
+  // As github.com: a push of objects `git fsck` rejects (a `.gitmodules` tree...) is refused.
+  git(origin, 'config', 'receive.fsckObjects', 'true')
   const seed = path.join(root, 'seed')
   git(root, 'init', '--quiet', '--initial-branch=main', seed)
   git(seed, 'remote', 'add', 'origin', origin)
@@ -148,6 +150,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
     child.on('close', (exitCode, exitSignal) => resolve([exitCode, exitSignal]))
   )
+  assertRemoteFsckClean(existsSync(path.join(workspace, '.git')) ? git(workspace, 'remote', 'get-url', 'origin') : gh.gitRepository)
   const result: ActionRun = {
     code,
     signal,
@@ -158,6 +161,19 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   }
   rmSync(scratch, { recursive: true, force: true })
   return result
+}
+
+/**
+ * Every e2e run ends with `git fsck --strict` on the remote it pushed to (SPEC 6.4): whatever the
+ * run wrote must be a repository GitHub would accept. Throws with fsck's report otherwise.
+ */
+export function assertRemoteFsckClean(repository: string): void {
+  try {
+    execFileSync('git', ['fsck', '--strict', '--no-progress'], { cwd: repository, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+  } catch (error) {
+    const report = (error as { stdout?: string; stderr?: string }).stderr ?? String(error)
+    throw new Error(`git fsck --strict failed on ${repository} after the run:\n${report}`)
+  }
 }
 
 /** The `name<<delimiter` format @actions/core writes to GITHUB_OUTPUT. */

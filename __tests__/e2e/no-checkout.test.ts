@@ -4,7 +4,7 @@
  * fake GitHub's `git http-backend`, which (like github.com) answers 401 to a request without it.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { mkdirSync, readdirSync } from 'node:fs'
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { FakeGitHub } from '../../test-support/fake-github/server.js'
 import { sampleScenario } from '../../test-support/sample-scenario.js'
@@ -75,5 +75,26 @@ describe('the bundled action without a checkout', () => {
     const gitRequests = gh.requests.slice(before).filter((entry) => entry.kind === 'git')
     expect(gitRequests.some((entry) => entry.method === 'POST' && entry.path.endsWith('/git-upload-pack') && entry.status === 200)).toBe(true)
     expect(gitRequests.filter((entry) => entry.status !== 200)).toEqual([])
+  })
+
+  it('refuses the default branch of the repository, read over HTTP with the token, before scraping', async () => {
+    // Give the fake's repository a default branch with content (a fresh one has an unborn HEAD).
+    const seed = path.join(sandbox.root, 'seed-main')
+    git(sandbox.root, 'init', '--quiet', '--initial-branch=main', seed)
+    writeFileSync(path.join(seed, 'README.md'), 'the project\n')
+    git(seed, 'add', 'README.md')
+    git(seed, 'commit', '--quiet', '-m', 'main')
+    git(seed, 'push', '--quiet', gh.gitRepository, 'main:refs/heads/main')
+    const main = git(gh.gitRepository, 'rev-parse', 'refs/heads/main')
+
+    const workspace = path.join(sandbox.root, 'empty-workspace-3')
+    mkdirSync(workspace)
+    const before = gh.requests.length
+    const run = await runAction({ gh, workspace, inputs: { discover: 'none', release: 'false', 'index-branch': 'main' } })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain('index-branch "main" is the default branch of')
+    expect(git(gh.gitRepository, 'rev-parse', 'refs/heads/main')).toBe(main)
+    // Only git spoke to the server: no page, API or release request was made.
+    expect(gh.requests.slice(before).filter((entry) => entry.kind !== 'git')).toEqual([])
   })
 })

@@ -37,6 +37,7 @@ function setup(): void {
   origin = join(dir, 'origin.git')
   workspace = join(dir, 'workspace')
   git(root, 'init', '--quiet', '--bare', '-b', 'main', origin)
+  git(origin, 'config', 'receive.fsckObjects', 'true') // as github.com
   git(root, 'clone', '--quiet', origin, workspace)
   writeFileSync(join(workspace, 'owners.txt'), 'acme\n')
   git(workspace, 'add', 'owners.txt')
@@ -57,9 +58,11 @@ function options(files: Record<string, string | Uint8Array>, overrides: Partial<
   }
 }
 
-/** path → content of the branch in the bare origin. */
+/** path → content of the branch in the bare origin, the marker file aside (its own test checks it). */
 function branchFiles(branch = 'index'): Record<string, string> {
-  const paths = git(origin, 'ls-tree', '-r', '--name-only', '-z', branch).split('\0').filter(Boolean)
+  const paths = git(origin, 'ls-tree', '-r', '--name-only', '-z', branch)
+    .split('\0')
+    .filter((p) => p !== '' && p !== '.backage-index')
   return Object.fromEntries(paths.map((p) => [p, git(origin, 'cat-file', 'blob', `${branch}:${p}`)]))
 }
 
@@ -74,7 +77,7 @@ function raceOnce(mode: 'orphan' | 'on-top', file: string): void {
   const marker = join(other, '.raced')
   const steps =
     mode === 'orphan'
-      ? `git checkout -q --orphan race && git rm -rq --cached . && echo x > ${file} && git add ${file}`
+      ? `git checkout -q --orphan race && git rm -rq --cached . && echo x > ${file} && echo i > .backage-index && git add ${file} .backage-index`
       : `git fetch -q origin index && git checkout -q -B race FETCH_HEAD && echo x > ${file} && git add ${file}`
   const hook = `#!/bin/sh
 cat > /dev/null
@@ -183,12 +186,12 @@ describe('publishIndex', () => {
     const files = branchFiles()
     expect(Object.keys(files)).toHaveLength(501)
     expect(files['owner-3/repo-10/package.json']).toBe('v1 10')
-    expect(lines).toContain('wrote 501 files (0 unchanged)')
+    expect(lines).toContain('wrote 502 files (0 unchanged)') // 501 and the marker file, added by the writer
     // The same content from a Map makes the same tree; from a generator again, nothing changes.
     const fromMap = new Map(generate('v1'))
     const again = await publishIndex(options({}, { files: fromMap, log: (l) => lines.push(l) }))
     expect(again).toEqual({ commit: first.commit, changed: false })
-    expect(lines).toContain('wrote 501 files (501 unchanged)')
+    expect(lines).toContain('wrote 502 files (502 unchanged)')
     const third = await publishIndex(options({}, { files: generate('v1') }))
     expect(third).toEqual({ commit: first.commit, changed: false })
   })

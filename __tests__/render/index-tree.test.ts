@@ -8,7 +8,7 @@ import { packageObject, type PackageObject } from '../../src/render/package-obje
 import { DEFAULT_README_TEMPLATE } from '../../src/render/readme.js'
 import { renderXmlArray } from '../../src/render/xml.js'
 import type { PackageSnapshot } from '../../src/types.js'
-import { snapshot, version } from './snapshots.js'
+import { notSite, snapshot, version } from './snapshots.js'
 
 const options = {
   date: '2026-10-03',
@@ -26,7 +26,6 @@ const world: PackageSnapshot[] = [
 ]
 
 // The site (SPEC 11) is the same few files in every index, written last; its own tests cover it.
-const notSite = (path: string): boolean => path !== 'index.html' && !path.startsWith('site.assets/')
 
 function parseArray(text: string | undefined): PackageObject[] {
   return JSON.parse(text ?? 'null') as PackageObject[]
@@ -69,7 +68,7 @@ describe('renderIndex', () => {
     expect((JSON.parse(files.get('acme/tools/cli.json') ?? 'null') as PackageObject).package_type).toBe('container')
     expect([...files.keys()].filter(notSite).sort()).toEqual(
       [
-        '.json', '.xml', '.nojekyll', 'README.md',
+        '.json', '.xml', '.nojekyll', '.backage-index', 'README.md',
         'acme/.json', 'acme/.xml', 'zeta/.json', 'zeta/.xml',
         'acme/tools/.json', 'acme/tools/.xml', 'acme/Tools/.json', 'acme/Tools/.xml',
         'acme/xacc%2Falpine/.json', 'acme/xacc%2Falpine/.xml', 'zeta/app/.json', 'zeta/app/.xml',
@@ -161,7 +160,7 @@ describe('renderIndexFiles', () => {
     expect(new Map(yielded)).toEqual(renderIndex(world, options))
     const ownerOf = (path: string): string => (path.includes('/') ? (path.split('/')[0] ?? '') : '')
     expect([...new Set(paths.map(ownerOf))]).toEqual(['acme', 'zeta', ''])
-    expect(paths.slice(-4)).toEqual(['.json', '.xml', 'README.md', '.nojekyll'])
+    expect(paths.slice(-5)).toEqual(['.json', '.xml', 'README.md', '.nojekyll', '.backage-index'])
   })
 
   it('renders the same bytes as the in-memory renderer it replaced', () => {
@@ -169,10 +168,13 @@ describe('renderIndexFiles', () => {
     // order with many owners, ties, a shared path and repo-less packages; and with a small size
     // limit so aggregates are trimmed.
     const input = [...syntheticSnapshots(600).reverse(), ...world]
-    const full = [...renderIndexFiles(input, options)].filter(([path]) => notSite(path))
+    // The marker file (added later) and the site aside, ordinary names keep every byte and path.
+    const indexOnly = (files: [string, string][]): [string, string][] =>
+      files.filter(([name]) => name !== '.backage-index' && notSite(name))
+    const full = indexOnly([...renderIndexFiles(input, options)])
     expect(full).toHaveLength(1706)
     expect(digest(full)).toBe('a6d103b90a9944025cec193eaba27d3145790778a208a4038225609b161a80a8')
-    const trimmed = [...renderIndexFiles(input, { ...options, sizeLimit: 20_000 })].filter(([path]) => notSite(path))
+    const trimmed = indexOnly([...renderIndexFiles(input, { ...options, sizeLimit: 20_000 })])
     expect(trimmed).toHaveLength(1706)
     expect(digest(trimmed)).toBe('f9ef05a718bdbd5d74a4ae52c559b008eaa0fc64f7b69a1d7e54a5c57a78f126')
   })

@@ -34,3 +34,6 @@ export function snapshot(overrides: Partial<PackageSnapshot> = {}): PackageSnaps
     ...overrides
   }
 }
+
+/** The site's files (SPEC 11) are the same in every index: tests of the data files set them aside. */
+export const notSite = (path: string): boolean => path !== 'index.html' && !path.startsWith('site.assets/')

@@ -3,9 +3,9 @@
  * discovery sources go into the store with the edges that point at them; `optout-file` removes
  * what it names. Owners new to the store are resolved to ids and types in batches.
  */
-import { existsSync, readFileSync } from 'node:fs'
-import * as path from 'node:path'
+import { readFileSync } from 'node:fs'
 import type { Settings } from '../settings.js'
+import type { WorkspaceFile } from '../workspace-file.js'
 import { errorMessage, type Log } from '../log.js'
 import type { GitHubApi } from '../github/api.js'
 import type { Store } from '../store/store.js'
@@ -36,8 +36,8 @@ export async function gatherOwners(deps: OwnersStageDeps): Promise<OwnersStageRe
   const at = deps.now().toISOString()
   const problems: string[] = []
 
-  const optOutFile = readOptional(settings.optoutFile)
-  const optOut = optOutFile === null ? { rules: [], errors: [] } : parseOptOutFile(optOutFile, relative(settings, settings.optoutFile))
+  const optOutFile = readWorkspaceFile(settings.optoutFile)
+  const optOut = optOutFile === null ? { rules: [], errors: [] } : parseOptOutFile(optOutFile.text, optOutFile.shown)
   problems.push(...optOut.errors)
 
   // Manual owners: the repository owner, the input, the file (bad lines reported and skipped).
@@ -54,9 +54,9 @@ export async function gatherOwners(deps: OwnersStageDeps): Promise<OwnersStageRe
   addEdge(settings.env.repositoryOwner, 'self')
   // The input was validated with the settings, so it has no errors left here.
   for (const entry of parseOwnersInput(settings.owners).owners) addEdge(entry.login, 'input')
-  const ownersFile = readOptional(settings.ownersFile)
+  const ownersFile = readWorkspaceFile(settings.ownersFile)
   if (ownersFile !== null) {
-    const parsed = parseOwnersFile(ownersFile, relative(settings, settings.ownersFile))
+    const parsed = parseOwnersFile(ownersFile.text, ownersFile.shown)
     problems.push(...parsed.errors)
     for (const entry of parsed.owners) addEdge(entry.login, 'file')
   }
@@ -115,10 +115,7 @@ async function resolveOwnersSafely(
   }
 }
 
-function readOptional(file: string): string | null {
-  return existsSync(file) ? readFileSync(file, 'utf8') : null
-}
-
-function relative(settings: Settings, file: string): string {
-  return path.relative(settings.env.workspace, file) || file
+/** The text of a file the settings checked (inside the workspace, a regular file); null for none. */
+function readWorkspaceFile(file: WorkspaceFile | null): { text: string; shown: string } | null {
+  return file === null ? null : { text: readFileSync(file.path, 'utf8'), shown: file.shown }
 }

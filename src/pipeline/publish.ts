@@ -1,10 +1,12 @@
 /**
  * The publish stage: the store's read model → the files of the index branch (render/), then either
- * a dry-run folder (written atomically: a sibling folder renamed into place) or a commit pushed to
- * `index-branch` without touching the workspace checkout (publish/git.ts). The files are streamed:
- * each is rendered when the writer asks for it, so the whole index is never in memory at once.
+ * a dry-run folder (publish/folder.ts) or a commit pushed to `index-branch` without touching the
+ * workspace checkout (publish/git.ts). The files are streamed: each is rendered when the writer
+ * asks for it, so the whole index is never in memory at once. `checkPublishTarget` runs the same
+ * refusals (SPEC 12) before the run scrapes anything, so a run that cannot publish fails early.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { resolveWorkspaceFile } from '../workspace-file.js'
 import * as path from 'node:path'
 import { execFileSync } from 'node:child_process'
 import type { Settings } from '../settings.js'
@@ -14,6 +16,10 @@ import { utcDay } from '../types.js'
 import { renderIndexFiles } from '../render/index-tree.js'
 import { DEFAULT_README_TEMPLATE } from '../render/readme.js'
 import { publishIndex } from '../publish/git.js'
+import { packageLabel } from './refresh-owner.js'
+import { checkIndexFolder, writeIndexFolder } from '../publish/folder.js'
+import { openGit } from '../publish/git-runner.js'
+import { checkIndexBranch } from '../publish/index-branch.js'
 
 export interface PublishResult {
   commit: string
@@ -30,10 +36,15 @@ export interface PublishDeps {
   indexDir?: string
 }
 
-/** A workspace file `.backage/README.md` replaces the built-in index README template (SPEC 6.1). */
+/**
+ * A workspace file `.backage/README.md` replaces the built-in index README template (SPEC 6.1). Like
+ * the owner files it must be a regular file inside the workspace: a link to a runner's file is
+ * refused, never published.
+ */
 export function readmeTemplate(workspace: string): string {
-  const custom = path.join(workspace, '.backage', 'README.md')
-  return existsSync(custom) ? readFileSync(custom, 'utf8') : DEFAULT_README_TEMPLATE
+  const custom = resolveWorkspaceFile(workspace, 'the custom index README', path.join('.backage', 'README.md'))
+  if (!custom.ok) throw new Error(custom.problem)
+  return custom.file === null ? DEFAULT_README_TEMPLATE : readFileSync(custom.file.path, 'utf8')
 }
 
 export async function publishStage(deps: PublishDeps): Promise<PublishResult> {
@@ -47,15 +58,16 @@ export async function publishStage(deps: PublishDeps): Promise<PublishResult> {
         owner: settings.env.repository.owner,
         repo: settings.env.repository.name,
         branch: settings.indexBranch
-      }
+      },
+      onSkipped: (s) => log.warning(`${packageLabel(s)} is left out of the index: a name of it is over 250 bytes as a file name`)
     }),
     rendered
   )
 
-  if (settings.dryRun || deps.indexDir !== undefined) {
-    const indexDir = deps.indexDir ?? path.join(settings.env.runnerTemp, 'backage-index')
-    writeFolderAtomically(indexDir, files)
-    log.info(`rendered ${rendered.count} index files`)
+  const indexDir = folderTarget(settings, deps.indexDir)
+  if (indexDir !== null) {
+    const { removed } = writeIndexFolder(indexDir, files)
+    log.info(`rendered ${rendered.count} index files (${removed} files of the earlier index removed)`)
     log.info(`dry run: index written to ${indexDir}`)
     return { commit: '', changed: true, indexDir }
   }
@@ -81,6 +93,29 @@ export async function publishStage(deps: PublishDeps): Promise<PublishResult> {
   return { ...result, indexDir: null }
 }
 
+/** The folder a dry run (or the CLI's `--out`) writes to; null when the index is pushed. */
+function folderTarget(settings: Settings, indexDir: string | undefined): string | null {
+  if (indexDir !== undefined) return indexDir
+  return settings.dryRun ? path.join(settings.env.runnerTemp, 'backage-index') : null
+}
+
+/**
+ * Whether the index can be published where the settings say, checked before the run scrapes
+ * anything: the custom README is a workspace file; the folder is missing, empty or an earlier index; or the branch is not the remote's
+ * default branch and is missing or an earlier index. Throws naming the folder or branch.
+ */
+export async function checkPublishTarget(settings: Settings, indexDir?: string): Promise<void> {
+  readmeTemplate(settings.env.workspace)
+  const folder = folderTarget(settings, indexDir)
+  if (folder !== null) {
+    checkIndexFolder(folder)
+    return
+  }
+  const { workspace, gitDir, remote } = gitTarget(settings)
+  const git = await openGit(gitDir ?? workspace, { ...process.env, GIT_TERMINAL_PROMPT: '0' }, remote, settings.token || undefined)
+  await checkIndexBranch(git, remote, settings.indexBranch)
+}
+
 /** Passes `items` through one by one, counting them in `tally.count` as they go. */
 function* counting<T>(items: Iterable<T>, tally: { count: number }): Generator<T> {
   for (const item of items) {
@@ -101,34 +136,4 @@ function gitTarget(settings: Settings): { workspace: string; gitDir: string | nu
   // Only objects and a short-lived ref are written there; re-running init on it is harmless.
   execFileSync('git', ['init', '--quiet', '--bare', scratch], { stdio: 'ignore' })
   return { workspace, gitDir: scratch, remote: `${serverUrl}/${repository.owner}/${repository.name}.git` }
-}
-
-/**
- * Writes every file into a fresh sibling folder, then swaps it in, so readers never see half an
- * index. `files` is read once, one file at a time (a Map or a generator); if it throws, the
- * staging folder is removed and the target is left as it was.
- */
-export function writeFolderAtomically(target: string, files: Iterable<readonly [string, string | Uint8Array]>): void {
-  const parent = path.dirname(target)
-  mkdirSync(parent, { recursive: true })
-  const staging = mkdtempSync(path.join(parent, `.${path.basename(target)}-`))
-  try {
-    const made = new Set<string>()
-    for (const [name, content] of files) {
-      const file = path.join(staging, name)
-      const dir = path.dirname(file)
-      if (!made.has(dir)) {
-        mkdirSync(dir, { recursive: true })
-        made.add(dir)
-      }
-      writeFileSync(file, content)
-    }
-  } catch (error) {
-    rmSync(staging, { recursive: true, force: true })
-    throw error
-  }
-  const old = existsSync(target) ? `${staging}-old` : null
-  if (old) renameSync(target, old)
-  renameSync(staging, target)
-  if (old) rmSync(old, { recursive: true, force: true })
 }

@@ -18,7 +18,7 @@ import { saveStage, saveToCache } from './save.js'
 import { gatherOwners } from './owners.js'
 import { planOwners, planOwnersFromStore } from './plan.js'
 import { refreshStage, type RefreshReport } from './refresh.js'
-import { publishStage } from './publish.js'
+import { checkPublishTarget, publishStage } from './publish.js'
 import { createActionsCache } from '../store/cache.js'
 
 export interface StageTiming {
@@ -76,6 +76,9 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
       timings.push({ stage, ms: Date.now() - started })
     }
   }
+
+  // A run that could not publish fails before it restores, scrapes, releases or deletes anything.
+  await timed('check', () => checkPublishTarget(settings, deps.indexDir))
 
   const { owner, name } = settings.env.repository
   const budget = new AbortController()

@@ -10,10 +10,17 @@
  * The remote branch is fetched first (depth 1): blobs the remote already has are referenced by id
  * instead of being written again, push negotiation leaves them out, and an unchanged tree pushes
  * nothing at all. A push that loses a race with another run is retried once after a new fetch.
+ *
+ * Nothing is pushed over the remote's default branch or over a tip backage did not write (SPEC 12,
+ * publish/index-branch.ts), every commit carries the marker file that says it is an index, and
+ * every path is checked to stay inside the tree.
  */
-import { execFile, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { createHash, randomUUID } from 'node:crypto'
 import { once } from 'node:events'
+import { INDEX_MARKER, INDEX_MARKER_CONTENT, isContainedPath } from '../render/paths.js'
+import { GitCommandError, gitDetail, openGit, type Git } from './git-runner.js'
+import { fetchTip, refuseDefaultBranch, refuseForeignTip } from './index-branch.js'
 
 export interface PublishIndexOptions {
   /** A git repository (the checkout); only objects and a short-lived private ref are written to it. */
@@ -41,64 +48,6 @@ export interface PublishIndexResult {
   commit: string
   /** False when the tree was identical to the remote tip's, and nothing was pushed. */
   changed: boolean
-}
-
-class GitCommandError extends Error {
-  constructor(
-    readonly shown: string,
-    readonly stderr: string
-  ) {
-    super(`${shown} failed: ${stderr.trim() || 'no output'}`)
-    this.name = 'GitCommandError'
-  }
-}
-
-interface Git {
-  /** Runs git; `hidden` arguments (credentials) come first and are never shown. */
-  run(args: string[], options?: { hidden?: string[] }): Promise<string>
-  /** Like run, but resolves to null instead of throwing. */
-  tryRun(args: string[], options?: { hidden?: string[] }): Promise<string | null>
-  env: NodeJS.ProcessEnv
-  cwd: string
-  redact(text: string): string
-}
-
-function makeGit(cwd: string, env: NodeJS.ProcessEnv, secrets: string[]): Git {
-  const redact = (text: string): string => secrets.reduce((t, s) => (s ? t.split(s).join('***') : t), text)
-  const run = (args: string[], options: { hidden?: string[] } = {}): Promise<string> =>
-    new Promise((resolve, reject) => {
-      execFile(
-        'git',
-        [...(options.hidden ?? []), ...args],
-        { cwd, env, maxBuffer: 1 << 30, encoding: 'utf8' },
-        (error, stdout, stderr) => {
-          if (error) reject(new GitCommandError(`git ${args.join(' ')}`, redact(stderr || error.message)))
-          else resolve(stdout)
-        }
-      )
-    })
-  const tryRun = (args: string[], options: { hidden?: string[] } = {}): Promise<string | null> =>
-    run(args, options).catch(() => null)
-  return { run, tryRun, env, cwd, redact }
-}
-
-/** The remote branch's tip, fetched (depth 1) so its objects are local; null when there is none. */
-async function fetchTip(git: Git, remote: string, branch: string, hidden: string[]): Promise<string | null> {
-  let listing: string
-  try {
-    listing = await git.run(['ls-remote', '--', remote, `refs/heads/${branch}`], { hidden })
-  } catch (error) {
-    const detail = error instanceof GitCommandError ? error.stderr.trim() : String(error)
-    throw new Error(`cannot read branch '${branch}' of remote '${git.redact(remote)}': ${detail}`)
-  }
-  const tip = listing.split('\t')[0]?.trim()
-  if (!tip) return null
-  if ((await git.tryRun(['cat-file', '-e', `${tip}^{tree}`])) === null) {
-    await git.run(['fetch', '--no-tags', '--no-recurse-submodules', '--refmap=', '--depth=1', remote, `refs/heads/${branch}`], {
-      hidden
-    })
-  }
-  return tip
 }
 
 /** path → blob id of every file in a commit's tree. */
@@ -214,21 +163,24 @@ function blobId(data: Buffer, objectFormat: string): string {
   return hash.digest('hex')
 }
 
+/**
+ * The files, each path checked to stay inside the tree (a second fence behind `indexPath`), with
+ * the marker file added when they lack it: every index commit carries it (SPEC 12).
+ */
+function* withMarker(files: Iterable<readonly [string, string | Uint8Array]>): Generator<readonly [string, string | Uint8Array]> {
+  let marked = false
+  for (const file of files) {
+    if (!isContainedPath(file[0])) throw new Error(`publishIndex: refusing a path outside the index tree: ${JSON.stringify(file[0])}`)
+    if (file[0] === INDEX_MARKER) marked = true
+    yield file
+  }
+  if (!marked) yield [INDEX_MARKER, INDEX_MARKER_CONTENT]
+}
+
 /** `Name <email>` with the characters git refuses in an identity removed. */
 function identity(author: { name: string; email: string }): string {
   const clean = (s: string): string => s.replace(/[<>\n]/g, '').trim()
   return `${clean(author.name)} <${clean(author.email)}>`
-}
-
-/** `https://host[:port]` of an http(s) remote (a URL, or a remote name resolved by git), else null. */
-async function remoteOrigin(git: Git, remote: string): Promise<string | null> {
-  const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(remote) ? remote : ((await git.tryRun(['remote', 'get-url', remote])) ?? '').trim()
-  try {
-    const parsed = new URL(url)
-    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.origin : null
-  } catch {
-    return null
-  }
 }
 
 /** Commits `files` as the whole content of `branch` and pushes it (see the module comment). */
@@ -243,33 +195,21 @@ export async function publishIndex(options: PublishIndexOptions): Promise<Publis
     GIT_COMMITTER_NAME: options.author.name,
     GIT_COMMITTER_EMAIL: options.author.email
   }
-  const secrets: string[] = []
-  const hidden: string[] = []
-  if (options.auth) {
-    const basic = Buffer.from(`x-access-token:${options.auth.token}`).toString('base64')
-    secrets.push(options.auth.token, basic)
-    // The empty value first clears any header a checkout left configured, so only one is sent.
-    hidden.push('-c', 'http.extraheader=', '-c', `http.extraheader=AUTHORIZATION: basic ${basic}`)
-  }
-  const git = makeGit(options.workspace, env, secrets)
-  if (options.auth) {
-    // actions/checkout stores its token under the URL-scoped key `http.https://host/.extraheader`,
-    // which beats the plain key: override it at the same scope, or the push would use that token.
-    const scope = await remoteOrigin(git, remote)
-    const basic = secrets[1] ?? ''
-    if (scope) hidden.push('-c', `http.${scope}/.extraheader=`, '-c', `http.${scope}/.extraheader=AUTHORIZATION: basic ${basic}`)
-  }
+  const git = await openGit(options.workspace, env, remote, options.auth?.token)
 
   if ((await git.tryRun(['rev-parse', '--git-dir'])) === null) {
     throw new Error(`publishIndex: ${options.workspace} is not a git repository`)
   }
   const objectFormat = ((await git.tryRun(['rev-parse', '--show-object-format'])) ?? 'sha1').trim()
 
+  // Nothing is written over a branch that is not an index (SPEC 12): checked on every tip pushed over.
+  await refuseDefaultBranch(git, remote, branch)
   log(`fetching ${branch} from ${git.redact(remote)}`)
-  let tip = await fetchTip(git, remote, branch, hidden)
+  let tip = await fetchTip(git, remote, branch)
+  if (tip) await refuseForeignTip(git, remote, branch, tip)
   const existing = tip ? await listBlobs(git, tip) : new Map<string, string>()
   log(`writing the files (${existing.size} on the remote branch)`)
-  const written = await writeTree(git, options.files, existing, objectFormat, identity(options.author))
+  const written = await writeTree(git, withMarker(options.files), existing, objectFormat, identity(options.author))
   log(`wrote ${written.files} files (${written.unchanged} unchanged)`)
   const tree = written.tree
 
@@ -285,17 +225,16 @@ export async function publishIndex(options: PublishIndexOptions): Promise<Publis
     const lease = history === 'squash' ? [`--force-with-lease=refs/heads/${branch}:${tip ?? ''}`] : []
     log(`pushing ${commit} to ${branch} (attempt ${attempt})`)
     try {
-      await git.run(['push', '--quiet', '--no-progress', ...lease, '--', remote, `${commit}:refs/heads/${branch}`], {
-        hidden
-      })
+      await git.run(['push', '--quiet', '--no-progress', ...lease, '--', remote, `${commit}:refs/heads/${branch}`])
       return { commit, changed: true }
     } catch (error) {
-      const detail = error instanceof GitCommandError ? error.stderr.trim() : String(error)
+      const detail = gitDetail(error)
       if (attempt >= 2) {
         throw new Error(`publishIndex: pushing ${branch} to ${git.redact(remote)} failed twice: ${detail}`)
       }
       log(`push rejected (${detail.split('\n')[0] ?? ''}); fetching ${branch} again`)
-      tip = await fetchTip(git, remote, branch, hidden)
+      tip = await fetchTip(git, remote, branch)
+      if (tip) await refuseForeignTip(git, remote, branch, tip)
     }
   }
 }

@@ -2,13 +2,15 @@
  * Every file of the index branch (SPEC 6.1) from the store's snapshots. Pure: path → content,
  * produced owner by owner (`renderIndexFiles`) so an index of any size streams to git or disk.
  * Each package is serialised once (JSON and XML) and the pieces are reused by its package, repo
- * and owner files, which keeps 100,000 packages cheap.
+ * and owner files, which keeps 100,000 packages cheap. Every path comes from `indexPath` (SPEC 6.4),
+ * so no name can replace another file or leave the tree; the objects keep the URL form (6.2).
  */
 import type { PackageSnapshot } from '../types.js'
 import { FILE_SIZE_LIMIT, fitToBudget, type RenderedTwin } from './budget.js'
 import { formatCount } from './format.js'
 import { renderJson, renderJsonArrayOf } from './json.js'
 import { packageObjects, type PackageObject } from './package-object.js'
+import { INDEX_MARKER, INDEX_MARKER_CONTENT, indexPath, namesFit, type IndexScope } from './paths.js'
 import { renderReadme } from './readme.js'
 import { siteFiles } from '../site/files.js'
 import { renderXml, renderXmlArray, renderXmlArrayOf, renderXmlDocumentOf, xmlMembers } from './xml.js'
@@ -22,7 +24,10 @@ export interface RenderIndexOptions {
   placeholders: { owner: string; repo: string; branch: string }
   /** Bytes every file must stay below (SPEC 6.3); a parameter so tests can use a small one. */
   sizeLimit?: number
+  /** Told once per package left out because a name of it does not fit a file name (SPEC 6.4). */
+  onSkipped?: (snapshot: PackageSnapshot) => void
 }
+
 
 /** The root `.json`/`.xml` object (key order as in SPEC 6.1). */
 export interface IndexCounts {
@@ -40,6 +45,7 @@ export type IndexFile = [path: string, content: string]
 
 interface Rendered {
   object: PackageObject
+  snapshot: PackageSnapshot
   json: string
   xml: string
 }
@@ -74,45 +80,50 @@ function overLimit(twin: RenderedTwin, limit: number): boolean {
 }
 
 /** An aggregate (a root array of packages) as its `.json` and `.xml` files, trimmed to the size budget when needed. */
-function* aggregateFiles(base: string, members: readonly Rendered[], limit: number): Generator<IndexFile> {
+function* aggregateFiles(scope: IndexScope, members: readonly Rendered[], limit: number): Generator<IndexFile> {
   let twin: RenderedTwin = {
     json: renderJsonArrayOf(members.map((m) => m.json)),
     xml: renderXmlArrayOf(members.map((m) => m.xml))
   }
   if (overLimit(twin, limit)) twin = fitToBudget(members.map((m) => m.object), renderTwinArray, limit)
-  yield [`${base}.json`, twin.json]
-  yield [`${base}.xml`, twin.xml]
+  yield [indexPath(scope, '.json'), twin.json]
+  yield [indexPath(scope, '.xml'), twin.xml]
 }
 
 /**
  * One owner's files: its package files, then its owner file, then its repo files. Ranks are within
- * the owner and within the owner's repos, so one owner's snapshots are all that is needed.
+ * the owner and within the owner's repos, so one owner's snapshots are all that is needed. Paths
+ * come from the names as GitHub gave them (`indexPath`); the objects keep their URL forms (6.2).
  * Returns the number of repo folders of the owner.
  */
 function* ownerFiles(snapshots: readonly PackageSnapshot[], limit: number): Generator<IndexFile, number> {
-  const rendered: Rendered[] = packageObjects(snapshots)
-    .sort(compareObjects)
-    .map((object) => ({ object, json: JSON.stringify(object), xml: xmlMembers(object) }))
-  const byRepo = new Map<string, Rendered[]>()
+  const objects = packageObjects(snapshots)
+  const rendered: Rendered[] = snapshots
+    .map((snapshot, i) => ({ snapshot, object: objects[i] as PackageObject }))
+    .sort((a, b) => compareObjects(a.object, b.object))
+    .map(({ object, snapshot }) => ({ object, snapshot, json: JSON.stringify(object), xml: xmlMembers(object) }))
+  const byRepo = new Map<string, { scope: IndexScope; items: Rendered[] }>()
   const written = new Set<string>()
   for (const item of rendered) {
-    const repoPath = `${item.object.owner}/${item.object.repo}`
-    const repoItems = byRepo.get(repoPath)
-    if (repoItems) repoItems.push(item)
-    else byRepo.set(repoPath, [item])
+    const { owner, repo, name } = item.snapshot
+    const repoScope: IndexScope = { owner, repo }
+    const repoKey = indexPath(repoScope, '.json')
+    const group = byRepo.get(repoKey)
+    if (group) group.items.push(item)
+    else byRepo.set(repoKey, { scope: repoScope, items: [item] })
 
-    const path = `${repoPath}/${item.object.package}`
+    const jsonPath = indexPath({ owner, repo, package: name }, '.json')
     // Two types of one package name in one repo share the path: the first in order keeps it.
-    if (written.has(path)) continue
-    written.add(path)
+    if (written.has(jsonPath)) continue
+    written.add(jsonPath)
     let twin: RenderedTwin = { json: `${item.json}\n`, xml: renderXmlDocumentOf(item.xml) }
     if (overLimit(twin, limit)) twin = fitToBudget([item.object], renderTwinSingle, limit)
-    yield [`${path}.json`, twin.json]
-    yield [`${path}.xml`, twin.xml]
+    yield [jsonPath, twin.json]
+    yield [indexPath({ owner, repo, package: name }, '.xml'), twin.xml]
   }
-  const owner = rendered[0]?.object.owner
-  if (owner !== undefined) yield* aggregateFiles(`${owner}/`, rendered, limit)
-  for (const [repoPath, items] of byRepo) yield* aggregateFiles(`${repoPath}/`, items, limit)
+  const owner = rendered[0]?.snapshot.owner
+  if (owner !== undefined) yield* aggregateFiles({ owner }, rendered, limit)
+  for (const { scope, items } of byRepo.values()) yield* aggregateFiles(scope, items, limit)
   return byRepo.size
 }
 
@@ -122,8 +133,13 @@ function* ownerFiles(snapshots: readonly PackageSnapshot[], limit: number): Gene
  * files at most, whatever the size of the index; the root files and the README come last.
  * Each path is yielded once.
  */
-export function* renderIndexFiles(snapshots: readonly PackageSnapshot[], options: RenderIndexOptions): Generator<IndexFile> {
+export function* renderIndexFiles(all: readonly PackageSnapshot[], options: RenderIndexOptions): Generator<IndexFile> {
   const limit = options.sizeLimit ?? FILE_SIZE_LIMIT
+  const snapshots = all.filter((snapshot) => {
+    if (namesFit(snapshot.owner, snapshot.repo, snapshot.name)) return true
+    options.onSkipped?.(snapshot)
+    return false
+  })
   const byOwner = new Map<string, PackageSnapshot[]>()
   for (const snapshot of snapshots) {
     const group = byOwner.get(snapshot.owner)
@@ -144,10 +160,10 @@ export function* renderIndexFiles(snapshots: readonly PackageSnapshot[], options
     raw_packages: snapshots.length,
     date: options.date
   }
-  yield ['.json', renderJson(counts)]
-  yield ['.xml', renderXml(counts)]
+  yield [indexPath({}, '.json'), renderJson(counts)]
+  yield [indexPath({}, '.xml'), renderXml(counts)]
   yield [
-    'README.md',
+    indexPath({}, 'README.md'),
     renderReadme(options.readmeTemplate, {
       ...options.placeholders,
       owners: counts.owners,
@@ -159,7 +175,8 @@ export function* renderIndexFiles(snapshots: readonly PackageSnapshot[], options
       date: options.date
     })
   ]
-  yield ['.nojekyll', '']
+  yield [indexPath({}, '.nojekyll'), '']
+  yield [indexPath({}, INDEX_MARKER), INDEX_MARKER_CONTENT]
   yield* siteFiles(options.placeholders)
 }
 

@@ -30,9 +30,13 @@ export interface PackageObject {
   package_type: PackageType
   owner_id: number
   owner: string
-  /** The repo folder as published (URL form; the package name for a package without a repo). */
+  /**
+   * The repository name in URL form (`encodeURIComponent`; the package name for a package without a
+   * repo), as backage wrote it. The folder on the branch is its 6.4 segment (`indexPath`), which
+   * differs only for a leading `.` (`.json` here, `%2Ejson` as a folder).
+   */
   repo: string
-  /** The package name in its URL form (`xacc%2Falpine`). */
+  /** The package name in its URL form (`xacc%2Falpine`, `.json`); its file is `indexPath`'s segment. */
   package: string
   date: Day
   size: string

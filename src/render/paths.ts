@@ -12,24 +12,41 @@ export class NameRefused extends Error {
   }
 }
 
+/**
+ * The marker file every index commit and dry-run folder carries at its root: a branch or folder is
+ * overwritten only when it holds it (SPEC 12), so a run never replaces what it did not write.
+ */
+export const INDEX_MARKER = '.backage-index'
+
+/** The marker's content: fixed, so an unchanged index pushes nothing. */
+export const INDEX_MARKER_CONTENT =
+  'This index was written by backage-action. A run replaces a branch or folder only when this file is in it.\n'
+
 /** Longest encoded segment, so that `SEG.json` and `SEG.api` still fit in 255 bytes. */
 export const MAX_SEGMENT_BYTES = 250
 
 /**
  * One login, repository or package name as a path segment: `encodeURIComponent` with a leading `.`
- * written `%2E` (`.json` → `%2Ejson`, `xacc/alpine` → `xacc%2Falpine`). The result never starts with
- * `.`, never holds `/`, `\`, NUL or a control character, and is never `.`, `..` or `.git*`.
+ * written `%2E` (`.json` → `%2Ejson`, `xacc/alpine` → `xacc%2Falpine`) and `~` written `%7E`. The result
+ * never starts with `.` or `~`, never holds `/`, `\`, NUL or a control character, and is never `.`,
+ * `..`, `.git*` or `git~1`.
  */
 export function nameSegment(name: string): string {
   if (name === '') throw new NameRefused(name)
-  const encoded = encodeURIComponent(name).replace(/^\./, '%2E')
+  const encoded = encodeSegment(name)
   if (encoded.length > MAX_SEGMENT_BYTES) throw new NameRefused(encoded)
   return encoded
 }
 
+// `~` is in no GitHub name, but written `%7E` it can never make one of the action's `~` names nor
+// an NTFS short name git refuses (`git~1`, `gi7eba~1`); a leading `.` becomes `%2E` (SPEC 6.4).
+function encodeSegment(name: string): string {
+  return encodeURIComponent(name).replace(/^\./, '%2E').replace(/~/g, '%7E')
+}
+
 /** True when every name fits (see `nameSegment`); render skips a package whose names do not. */
 export function namesFit(...names: string[]): boolean {
-  return names.every((name) => name !== '' && encodeURIComponent(name).replace(/^\./, '%2E').length <= MAX_SEGMENT_BYTES)
+  return names.every((name) => name !== '' && encodeSegment(name).length <= MAX_SEGMENT_BYTES)
 }
 
 /** Where in the tree a file sits: the names GitHub gave us, outermost first. */
@@ -39,32 +56,58 @@ export interface IndexScope {
   package?: string
 }
 
-// The action's own file names: `.json`/`.xml` aggregates and marker files, `~` names, `NAME.api/…`
-// below a package, and root names with a `.` in them. Never a `..` segment, never a `.git` name.
-const OWN_FILE = /^(?:\.json|\.xml|\.nojekyll|\.backage-index|~?[A-Za-z0-9_-][A-Za-z0-9._-]*(?:\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*)$/
-const PACKAGE_SUFFIX = /^(?:\.json|\.xml|\.api\/[A-Za-z0-9_-][A-Za-z0-9._-]*(?:\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*)$/
+// The action's own file names (SPEC 6.4): each part is `[A-Za-z0-9_-][A-Za-z0-9._-]*`, so never `.`,
+// `..` or `.git*`. Which names a scope may hold is chosen so none can equal a segment of a name:
+// owner and repo folders hold `.json`/`.xml` and `~` names (`~` is in no GitHub name); the root also
+// holds the two marker files and names whose first part has a `.` (logins have none); a package
+// holds suffixes of its own segment (`.json`, `.xml`, `.api/…`; no package file can end in `.api`).
+const PART = '[A-Za-z0-9_-][A-Za-z0-9._-]*'
+const MORE = `(?:/${PART})*`
+const FOLDER_FILE = new RegExp(`^(?:\\.json|\\.xml|~${PART}${MORE})$`)
+const ROOT_FILE = new RegExp(`^(?:\\.json|\\.xml|\\.nojekyll|\\.backage-index|~${PART}${MORE}|[A-Za-z0-9_-]+\\.[A-Za-z0-9._-]*${MORE})$`)
+const PACKAGE_SUFFIX = new RegExp(`^(?:\\.json|\\.xml|\\.api/${PART}${MORE})$`)
 
 /**
  * The path of one index file, relative and `/`-separated. `file` is chosen by the action, never by
  * GitHub: at package scope it is a suffix of the package's segment (`.json`, `.xml`, `.api/badges/day.json`);
- * elsewhere a file inside the scope's folder (`.json`, `~history.json`, `~badges/downloads.svg`, `list.json`).
+ * at owner or repo scope `.json`, `.xml` or a `~` name (`~history.json`, `~badges/downloads.svg`); at
+ * the root also `.nojekyll`, `.backage-index` and names with a `.` (`README.md`, `list.json`).
  * Throws `NameRefused` for a name that does not fit, and a plain Error for a bad `file` (a bug).
  */
 export function indexPath(scope: IndexScope, file: string): string {
+  const refuse = (what: string): never => {
+    throw new Error(`indexPath: not ${what}: ${JSON.stringify(file)}`)
+  }
   if (scope.package !== undefined) {
     if (scope.owner === undefined || scope.repo === undefined) throw new Error('indexPath: a package needs its owner and repo')
-    if (!PACKAGE_SUFFIX.test(file) || file.includes('..')) throw new Error(`indexPath: not a package file suffix: ${file}`)
+    if (!PACKAGE_SUFFIX.test(file)) refuse('a package file suffix')
     return `${nameSegment(scope.owner)}/${nameSegment(scope.repo)}/${nameSegment(scope.package)}${file}`
-  }
-  if (!OWN_FILE.test(file) || file.split('/').some((part) => part === '..' || part.toLowerCase().startsWith('.git'))) {
-    throw new Error(`indexPath: not an index file name: ${file}`)
   }
   if (scope.repo !== undefined) {
     if (scope.owner === undefined) throw new Error('indexPath: a repo needs its owner')
+    if (!FOLDER_FILE.test(file)) refuse('a repo folder file')
     return `${nameSegment(scope.owner)}/${nameSegment(scope.repo)}/${file}`
   }
-  if (scope.owner !== undefined) return `${nameSegment(scope.owner)}/${file}`
+  if (scope.owner !== undefined) {
+    if (!FOLDER_FILE.test(file)) refuse('an owner folder file')
+    return `${nameSegment(scope.owner)}/${file}`
+  }
+  if (!ROOT_FILE.test(file)) refuse('a root file')
   return file
+}
+
+/**
+ * True for a relative `/`-separated path that stays inside the folder it is written to: no empty,
+ * `.`, `..` or `.git*` part, no `\`, NUL or control character. The writers (git, dry-run folder)
+ * check every path with it, as a second fence behind `indexPath`.
+ */
+export function isContainedPath(relativePath: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  if (relativePath === '' || /[\\\x00-\x1f\x7f]/.test(relativePath)) return false
+  return relativePath.split('/').every((part) => {
+    const lower = part.toLowerCase()
+    return part !== '' && part !== '.' && part !== '..' && !lower.startsWith('.git') && !/^git~\d/.test(lower)
+  })
 }
 
 /**

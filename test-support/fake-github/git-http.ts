@@ -42,6 +42,8 @@ export class GitHttpRemote {
       execFileSync('git', ['init', '--quiet', '--bare', '--initial-branch=main', dir], { env: gitEnv(), stdio: 'ignore' })
       // Pushes over HTTP are refused unless enabled (REMOTE_USER alone would do; be explicit).
       execFileSync('git', ['config', 'http.receivepack', 'true'], { cwd: dir, env: gitEnv(), stdio: 'ignore' })
+      // github.com refuses pushes of objects `git fsck` rejects.
+      execFileSync('git', ['config', 'receive.fsckObjects', 'true'], { cwd: dir, env: gitEnv(), stdio: 'ignore' })
     }
     return dir
   }
