@@ -10,6 +10,9 @@ export interface Log {
   notice(message: string): void
   warning(message: string): void
   error(message: string): void
+  /** Folds the lines that follow under a title (a stage of the run), until `groupEnd`. */
+  group?(title: string): void
+  groupEnd?(): void
 }
 
 export const actionsLog: Log = {
@@ -17,7 +20,9 @@ export const actionsLog: Log = {
   info: (message) => core.info(message),
   notice: (message) => core.notice(message),
   warning: (message) => core.warning(message),
-  error: (message) => core.error(message)
+  error: (message) => core.error(message),
+  group: (title) => core.startGroup(title),
+  groupEnd: () => core.endGroup()
 }
 
 /** Lets a noisy stage say the same thing once. */

@@ -10,7 +10,7 @@ import { FakeGitHub } from '../../test-support/fake-github/server.js'
 import { sampleScenario, syntheticScenario } from '../../test-support/sample-scenario.js'
 import type { Scenario, ScenarioOwner, ScenarioPackage } from '../../test-support/scenario.js'
 import { HttpClient } from '../../src/github/http.js'
-import { createApi } from '../../src/github/api.js'
+import { fakeGitHubApi } from '../../test-support/github-api.js'
 import { createImageSizer } from '../../src/github/registry.js'
 import { packagePageUrl, versionsUrl, ownerListingUrl } from '../../src/github/urls.js'
 import { Store } from '../../src/store/store.js'
@@ -49,7 +49,6 @@ async function world(scenario: Scenario, options: { rateLimit?: { rest?: number 
   const http = new HttpClient({
     userAgent: 'backage-action-test',
     concurrency: 4,
-    apiUrl: gh.apiUrl,
     baseDelayMs: 1,
     pageJitterMs: 0,
     sleep: async () => undefined
@@ -58,7 +57,7 @@ async function world(scenario: Scenario, options: { rateLimit?: { rest?: number 
   const deps: RefreshDeps = {
     http,
     sizer: createImageSizer(http, gh.registryUrl),
-    api: createApi(http, { apiUrl: gh.apiUrl, repository: scenario.repository }),
+    api: fakeGitHubApi(gh).api,
     store,
     serverUrl: gh.serverUrl,
     concurrency: 4,

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import * as path from 'node:path'
 import type { FakeGitHub } from '../../test-support/fake-github/server.js'
-import type { GitHubApi } from '../../src/github/api.js'
+import type { GitHubApi } from '../../src/github/octokit.js'
 import { saveStage, type SaveSummary } from '../../src/pipeline/save.js'
 import { SNAPSHOT_ASSET_NAME, parseChecksumLine, sha256Hex } from '../../src/store/snapshot.js'
 import { createActionsCache } from '../../src/store/cache.js'

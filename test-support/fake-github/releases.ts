@@ -58,7 +58,7 @@ export class ReleaseStore {
 
   /** `/api/repos/{o}/{r}/releases...` and `/api/repos/{o}/{r}/git/refs/tags/{tag}`. */
   api(request: FakeRequest, scenario: Scenario, urls: BaseUrls): Reply | null {
-    const segments = rawSegments(request.url.pathname).slice(1)
+    const segments = rawSegments(request.route).slice(1)
     if (segments[0] !== 'repos' || segments.length < 4) return null
     const [, owner = '', repo = '', section = ''] = segments
     const rest = segments.slice(4).map((segment) => decodeSegment(segment) ?? '')
@@ -99,6 +99,11 @@ export class ReleaseStore {
         if (this.latestId === release.id) this.latestId = this.releases.filter((r) => r.make_latest !== 'false').at(-1)?.id
         return emptyReply(204)
       }
+      case 'PATCH id': {
+        const release = this.releases.find((r) => String(r.id) === rest[0])
+        if (!release || rest.length > 1) return notFoundJson()
+        return this.update(release, request, scenario, urls)
+      }
       case 'GET assets':
       case 'DELETE assets': {
         const found = this.findAsset(rest[1] ?? '')
@@ -120,7 +125,7 @@ export class ReleaseStore {
 
   /** `POST /uploads/repos/{o}/{r}/releases/{id}/assets?name=N&label=L` with the raw bytes as body. */
   upload(request: FakeRequest, scenario: Scenario, urls: BaseUrls): Reply | null {
-    const segments = rawSegments(request.url.pathname)
+    const segments = rawSegments(request.route)
     const [, , owner = '', repo = '', releases, id, assets] = segments
     if (segments.length !== 7 || releases !== 'releases' || assets !== 'assets' || request.method !== 'POST') return null
     if (!this.isMain(scenario, owner, repo)) return notFoundJson()
@@ -204,6 +209,22 @@ export class ReleaseStore {
     return jsonReply(201, this.releaseJson(release, scenario, urls))
   }
 
+  /** `PATCH .../releases/{id}`: name, body and `draft` (publishing a draft makes it eligible for latest). */
+  private update(release: FakeRelease, request: FakeRequest, scenario: Scenario, urls: BaseUrls): Reply {
+    let input: unknown
+    try {
+      input = JSON.parse(request.body.toString('utf8'))
+    } catch {
+      return jsonReply(400, { message: 'Problems parsing JSON', documentation_url: DOCS, status: '400' })
+    }
+    const fields = typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : {}
+    if (typeof fields.name === 'string') release.name = fields.name
+    if (typeof fields.body === 'string') release.body = fields.body
+    if (typeof fields.draft === 'boolean') release.draft = fields.draft
+    if (release.make_latest !== 'false' && !release.draft && !release.prerelease) this.latestId = release.id
+    return jsonReply(200, this.releaseJson(release, scenario, urls))
+  }
+
   private isMain(scenario: Scenario, owner: string, repo: string): boolean {
     return sameLogin(scenario.repository.owner, owner) && sameLogin(scenario.repository.name, repo)
   }
@@ -222,7 +243,7 @@ export class ReleaseStore {
     return {
       url: api,
       assets_url: `${api}/assets`,
-      upload_url: `${urls.url}/uploads/repos/${full}/releases/${release.id}/assets{?name,label}`,
+      upload_url: `${urls.uploadsUrl}/repos/${full}/releases/${release.id}/assets{?name,label}`,
       html_url: `${urls.url}/${full}/releases/tag/${encodeURIComponent(release.tag_name)}`,
       id: release.id,
       node_id: `RE_kwDO${Buffer.from(String(release.id)).toString('base64url')}`,
