@@ -3,8 +3,8 @@
  * sets it up (SPEC 5.5): `getOctokit` from `@actions/github` with the throttling and retry plugins,
  * `octokit.paginate` for lists and `octokit.graphql` posting to GITHUB_GRAPHQL_URL. Base URLs come
  * in at run time (GitHub Enterprise, the fake in tests). The reserve of the budgets is kept by a
- * `request` hook; Octokit's errors become `ApiError`, `GraphQLError` or `BudgetExhausted` here, so the
- * stages never see Octokit.
+ * `request` hook; Octokit's errors become `ApiError`, `GraphQLError` or `BudgetExhausted`
+ * (`api-errors.ts`), so the stages never see Octokit.
  */
 import { getOctokit } from '@actions/github'
 import { GitHub } from '@actions/github/lib/utils'
@@ -12,44 +12,8 @@ import { throttling } from '@octokit/plugin-throttling'
 import { retry } from '@octokit/plugin-retry'
 import type { OwnerInfo, Release, ReleaseAsset, ReleasesApi } from '../ports.js'
 import { ApiBudget, type ApiKind } from './api-budget.js'
-import { BudgetExhausted } from './http.js'
+import { ApiError, GraphQLError, translate } from './api-errors.js'
 import { proxyFetch } from './proxy.js'
-
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly method: string,
-    readonly url: string,
-    /** GitHub's own `message`, when the body had one. */
-    readonly githubMessage: string | null
-  ) {
-    super(`${method} ${url}: HTTP ${status}${githubMessage ? `: ${githubMessage}` : ''}`)
-    this.name = 'ApiError'
-  }
-}
-
-export interface GraphQLErrorEntry {
-  /** `NOT_FOUND`, `FORBIDDEN`, ... when GitHub says. */
-  type?: string
-  message: string
-  path?: (string | number)[]
-}
-
-export class GraphQLError extends Error {
-  constructor(
-    readonly errors: GraphQLErrorEntry[],
-    /** Whatever `data` came with the errors (fields that failed are null). */
-    readonly data: unknown
-  ) {
-    super(`GraphQL: ${errors.map((e) => (e.type ? `${e.type}: ${e.message}` : e.message)).join('; ')}`)
-    this.name = 'GraphQLError'
-  }
-
-  /** True when every error is one of `types` (e.g. only NOT_FOUND for missing logins). */
-  onlyOfTypes(...types: string[]): boolean {
-    return this.errors.every((e) => e.type !== undefined && types.includes(e.type))
-  }
-}
 
 /** A release as this adapter returns it (drafts exist: snapshots are created as drafts, then published). */
 export type ApiRelease = Release & { draft: boolean }
@@ -140,48 +104,6 @@ function toRelease(release: RestRelease): ApiRelease {
 /** GitHub's own `type` for owners; bots own nothing but are users. */
 export function ownerInfoOf(owner: RestOwner): OwnerInfo {
   return { login: owner.login, id: owner.id, type: owner.type === 'Organization' ? 'Organization' : 'User' }
-}
-
-/** The parts of Octokit's `RequestError` (name `HttpError`) and `GraphqlResponseError` read here. */
-interface OctokitFailure {
-  name: string
-  status?: number
-  message: string
-  response?: { headers?: Record<string, string | number | undefined>; data?: unknown }
-  /** The request as sent (full URL), on `RequestError`. */
-  request?: { method?: string; url?: string }
-  errors?: GraphQLErrorEntry[]
-  data?: unknown
-}
-
-function isFailure(error: unknown): error is OctokitFailure {
-  return error instanceof Error
-}
-
-function githubMessage(data: unknown): string | null {
-  if (data && typeof data === 'object' && 'message' in data && typeof data.message === 'string') return data.message
-  return null
-}
-
-/** Octokit's failure → the adapter's vocabulary; a rate limit Octokit gave up waiting for stops the run. */
-function translate(error: unknown, method: string, url: string): unknown {
-  if (!isFailure(error) || error instanceof BudgetExhausted) return error
-  if (error.name === 'GraphqlResponseError') return new GraphQLError(error.errors ?? [], error.data ?? null)
-  if (error.name !== 'HttpError' || error.status === undefined) return error
-  method = error.request?.method ?? method
-  url = error.request?.url ?? url
-  const headers = error.response?.headers ?? {}
-  const message = githubMessage(error.response?.data)
-  const limited =
-    (error.status === 403 || error.status === 429) &&
-    (String(headers['x-ratelimit-remaining']) === '0' || /secondary rate limit/i.test(message ?? ''))
-  if (limited) {
-    const reset = Number(headers['x-ratelimit-reset'])
-    const resetAt = Number.isFinite(reset) && reset > 0 ? new Date(reset * 1000) : null
-    const budget = url.endsWith('graphql') ? 'graphql' : 'rest'
-    return new BudgetExhausted(budget, resetAt, `HTTP ${error.status} from ${method} ${url}: ${message ?? 'rate limited'}`)
-  }
-  return new ApiError(error.status, method, url, message)
 }
 
 type Octokit = ReturnType<typeof getOctokit>

@@ -5,7 +5,8 @@
  * is reported and skipped, and the run goes on with what was found.
  */
 import type { OwnerInfo } from '../ports.js'
-import { GraphQLError, ApiError, ownerInfoOf, type GitHubApi } from '../github/octokit.js'
+import { GraphQLError, ApiError } from '../github/api-errors.js'
+import { ownerInfoOf, type GitHubApi } from '../github/octokit.js'
 import { BudgetExhausted } from '../github/http.js'
 import { errorMessage } from '../log.js'
 
