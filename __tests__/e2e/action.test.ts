@@ -164,6 +164,11 @@ describe.each(layouts)('the bundled action, end to end, %s layout', (layout) => 
     // Discovery reached GraphQL at GITHUB_GRAPHQL_URL, never at a GraphQL path derived from the REST base.
     expect(gh.requests.filter((r) => r.kind === 'graphql' && r.status === 200).length).toBeGreaterThan(0)
     expect(gh.requests.filter((r) => r.path.startsWith('/api/v3/graphql') || r.path.startsWith('/api/v3/api/'))).toEqual([])
+    const uploads = gh.requests.filter((r) => r.kind === 'upload').map((r) => `${r.status} ${r.path.split('?')[0]?.split('/repos/')[0]}`)
+    expect(uploads).toEqual([layout === 'enterprise' ? '201 /api/uploads' : '201 /uploads'])
+    // The log folds each stage under a title.
+    expect(run.stdout).toContain('::group::Refresh owners and packages')
+    expect(run.stdout).toContain('::endgroup::')
     expect(gh.requests.filter((r) => (r.kind === 'rest' || r.kind === 'graphql') && r.status === 404 && !r.path.includes('/users/'))).toEqual([])
     // Every URL the index README prints is on this server (GITHUB_SERVER_URL/OWNER/REPO/raw/BRANCH/...).
     expect(files.get('README.md')).toContain(`${gh.serverUrl}/backage-demo/backage/raw/index/`)

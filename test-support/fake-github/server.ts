@@ -250,6 +250,8 @@ function enterpriseRoute(pathname: string): { kind: RequestKind; route: string }
   const v3 = /^\/api\/v3(\/.*)?$/.exec(pathname)
   if (v3 && v3[1] !== '/graphql') return { kind: 'rest', route: `/api${v3[1] ?? ''}` }
   if (pathname === '/api' || pathname.startsWith('/api/')) return { kind: 'rest', route: '/api/not-in-this-layout' }
+  // github.com's upload host has no counterpart at the root here: such a request is a page 404.
+  if (pathname.startsWith('/uploads/')) return { kind: 'page', route: '/uploads/not-in-this-layout' }
   return { kind: classify(pathname), route: pathname }
 }
 
