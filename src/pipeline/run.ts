@@ -138,10 +138,11 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
     const owners = await timed('owners', () =>
       gatherOwners({ settings, api, store, log, now, signal: budget.signal })
     )
-    const planned = await timed('plan', async () =>
-      planOwners({ owners: planOwnersFromStore(store.listOwners(), store.packageRefreshTimes(), owners.manual), now: now() })
-    )
-    log.info(`refreshing up to ${planned.length} owners`)
+    const planned = await timed('plan', async () => {
+      const batch = planOwners({ owners: planOwnersFromStore(store.listOwners(), store.packageRefreshTimes(), owners.manual), now: now() })
+      log.info(`refreshing up to ${batch.length} owners`)
+      return batch
+    })
     const refresh = await timed('refresh', () =>
       refreshStage(
         {
