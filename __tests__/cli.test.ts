@@ -17,14 +17,27 @@ describe('parseCli', () => {
       token: 't0k',
       concurrency: '2',
       maxDuration: '60',
-      registry: 'https://ghcr.io',
+      registry: '',
+      savePages: null,
       verbose: false
     })
   })
 
-  it('prefers --token over GITHUB_TOKEN', () => {
-    const options = parseCli(['--owner', 'octo', '--token', 'cli'], { GITHUB_TOKEN: 'env' })
-    expect(options !== 'help' && options.token).toBe('cli')
+  it('takes the token from GH_TOKEN, else GITHUB_TOKEN, and never from a flag', () => {
+    const token = (env: Record<string, string>): string | false => {
+      const options = parseCli(['--owner', 'octo'], env)
+      return options !== 'help' && options.token
+    }
+    expect(token({ GH_TOKEN: 'gh', GITHUB_TOKEN: 'env' })).toBe('gh')
+    expect(token({ GH_TOKEN: '', GITHUB_TOKEN: 'env' })).toBe('env')
+    expect(token({})).toBe('')
+    expect(() => parseCli(['--owner', 'octo', '--token', 'cli'], {})).toThrow(/Unknown option '--token'/)
+  })
+
+  it('leaves the registry to the action default unless --registry names one', () => {
+    const options = parseCli(['--owner', 'octo', '--save-pages', 'pages'], {})
+    expect(options !== 'help' && options.savePages).toBe(path.resolve('pages'))
+    expect(options !== 'help' && cliSettings(options, {}).registryUrl).toBe('https://ghcr.io')
   })
 
   it('answers --help with the help text', () => {
@@ -44,7 +57,7 @@ describe('parseCli', () => {
 })
 
 describe('cliSettings', () => {
-  const options = { owners: ['octo'], out: '/tmp/out', data: '/tmp/data', token: '', concurrency: '4', maxDuration: '60', registry: 'https://ghcr.io', verbose: false }
+  const options = { owners: ['octo'], out: '/tmp/out', data: '/tmp/data', token: '', concurrency: '4', maxDuration: '60', registry: '', savePages: null, verbose: false }
 
   it('runs the action pipeline in dry run, without discovery or releases', () => {
     const settings = cliSettings(options, {})
@@ -80,6 +93,19 @@ describe('npm start (the CLI pipeline)', () => {
       expect(gh.requests.some((r) => r.path.includes('/releases'))).toBe(false)
       expect(gh.requests.some((r) => /stargazers|subscribers|forks|followers/.test(r.path))).toBe(false)
       expect(await main(argv, env)).toBe(0)
+
+      // --save-pages: every page fetched, as GitHub sent it, listed with its URL for a bug report.
+      const pages = path.join(dir, 'pages')
+      expect(await main([...argv, '--save-pages', pages], env)).toBe(0)
+      const listed = readFileSync(path.join(pages, 'pages.tsv'), 'utf8').trim().split('\n').map((line) => line.split('\t'))
+      const pageRequests = gh.requests.filter((r) => r.kind === 'page')
+      expect(listed.length).toBeGreaterThan(0)
+      expect(listed.map(([, , url]) => new URL(url ?? '').pathname)).toEqual(
+        pageRequests.slice(-listed.length).map((r) => new URL(r.path, gh.url).pathname)
+      )
+      expect(readdirSync(pages).filter((name) => name.endsWith('.html'))).toHaveLength(listed.length)
+      const packagePage = listed.find(([, status, url]) => status === '200' && (url ?? '').includes('/package/io.pixelforge.engine'))
+      expect(readFileSync(path.join(pages, packagePage?.[0] ?? 'missing'), 'utf8')).toContain('io.pixelforge.engine')
     } finally {
       await gh.stop()
       rmSync(dir, { recursive: true, force: true })

@@ -59,6 +59,20 @@ describe('loadSettings', () => {
     const settings = load({}, { GITHUB_REPOSITORY: 'octo/backage' })
     expect(settings.env.apiUrl).toBe('https://api.github.com')
     expect(settings.env.serverUrl).toBe('https://github.com')
+    expect(settings.env.graphqlUrl).toBe('https://api.github.com/graphql')
+  })
+
+  it('takes GITHUB_GRAPHQL_URL as the runner gives it (GitHub Enterprise: /api/graphql beside /api/v3)', () => {
+    const settings = load({}, {
+      GITHUB_REPOSITORY: 'octo/backage',
+      GITHUB_API_URL: 'https://ghe.corp/api/v3',
+      GITHUB_GRAPHQL_URL: 'https://ghe.corp/api/graphql'
+    })
+    expect(settings.env.apiUrl).toBe('https://ghe.corp/api/v3')
+    expect(settings.env.graphqlUrl).toBe('https://ghe.corp/api/graphql')
+    expect(problemsOf({}, { GITHUB_REPOSITORY: 'octo/backage', GITHUB_GRAPHQL_URL: 'not a url' })).toEqual([
+      'environment GITHUB_GRAPHQL_URL is "not a url": expected an http(s) URL'
+    ])
   })
 
   it('reads every input it is given', () => {

@@ -8,7 +8,7 @@ import * as path from 'node:path'
 import { FakeGitHub } from '../test-support/fake-github/server.js'
 import { syntheticScenario } from '../test-support/sample-scenario.js'
 import { HttpClient } from '../src/github/http.js'
-import { createApi } from '../src/github/api.js'
+import { fakeGitHubApi } from '../test-support/github-api.js'
 import { createImageSizer } from '../src/github/registry.js'
 import { Store } from '../src/store/store.js'
 import { refreshStage } from '../src/pipeline/refresh.js'
@@ -41,13 +41,13 @@ export async function benchRefresh(options: RefreshBenchOptions): Promise<Refres
   try {
     const at = new Date().toISOString()
     for (const owner of scenario.owners) store.upsertOwner({ login: owner.login, id: owner.id, type: owner.type }, at)
-    const http = new HttpClient({ userAgent: 'backage-action-bench', concurrency: options.concurrency, apiUrl: gh.apiUrl })
+    const http = new HttpClient({ userAgent: 'backage-action-bench', concurrency: options.concurrency })
     const started = performance.now()
     const report = await refreshStage(
       {
         http,
         sizer: createImageSizer(http, gh.registryUrl),
-        api: createApi(http, { apiUrl: gh.apiUrl, repository: scenario.repository }),
+        api: fakeGitHubApi(gh).api,
         store,
         serverUrl: gh.serverUrl,
         concurrency: options.concurrency,

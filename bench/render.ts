@@ -74,7 +74,7 @@ export async function benchRender(
     const options = {
       date: '2026-10-03',
       readmeTemplate: DEFAULT_README_TEMPLATE,
-      placeholders: { owner: 'me', repo: 'backage', branch: 'index' }
+      placeholders: { serverUrl: 'https://github.com', owner: 'me', repo: 'backage', branch: 'index' }
     }
 
     // Rendering alone: every file made, its size read (so nothing is optimised away), then dropped.

@@ -1,11 +1,13 @@
 /**
  * `npm start -- --owner NAME [--out DIR]`: the same pipeline as the action, from a terminal, against
- * real github.com (or GITHUB_SERVER_URL/GITHUB_API_URL), writing the index to a folder. The database
- * stays in `--data` between runs, so history builds up locally; nothing is pushed or released.
+ * real github.com (or GITHUB_SERVER_URL/GITHUB_API_URL/GITHUB_GRAPHQL_URL), writing the index to a
+ * folder. The database stays in `--data` between runs, so history builds up locally; nothing is
+ * pushed or released. The token comes from GH_TOKEN or GITHUB_TOKEN only: a flag would leave it in
+ * the shell history and the process list.
  */
 import { parseArgs } from 'node:util'
 import * as path from 'node:path'
-import { loadSettings, Inputs, type Settings } from './settings.js'
+import { DEFAULT_HOSTS, loadSettings, Inputs, type Settings } from './settings.js'
 import { runPipeline } from './pipeline/run.js'
 import { cappedLog, errorMessage, type Log } from './log.js'
 
@@ -18,12 +20,15 @@ options:
   --owner NAME        a user or organization to index (repeatable, required)
   --out DIR           where to write the index (default: ./backage-index)
   --data DIR          where the database is kept between runs (default: ./.backage)
-  --token TOKEN       a GitHub token (default: $GITHUB_TOKEN; works without one, with lower limits)
   --concurrency N     parallel page requests, 1 to 10 (default: 4)
   --max-duration MIN  minutes before a graceful stop (default: 60)
-  --registry URL      container registry for image sizes (default: https://ghcr.io)
+  --registry URL      container registry for image sizes (default: ${DEFAULT_HOSTS.registry})
+  --save-pages DIR    save every github.com page fetched into DIR (attach it to a bug report)
   --verbose           print debug lines
-  --help              this text`
+  --help              this text
+
+The token is read from GH_TOKEN, else GITHUB_TOKEN (never from a flag). Without one it works
+with GitHub's anonymous limit of 60 API requests an hour.`
 
 export class UsageError extends Error {}
 
@@ -34,7 +39,10 @@ export interface CliOptions {
   token: string
   concurrency: string
   maxDuration: string
+  /** Empty: the action's default registry. */
   registry: string
+  /** Folder for `--save-pages`, or null. */
+  savePages: string | null
   verbose: boolean
 }
 
@@ -50,10 +58,10 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions | '
         owner: { type: 'string', multiple: true },
         out: { type: 'string' },
         data: { type: 'string' },
-        token: { type: 'string' },
         concurrency: { type: 'string' },
         'max-duration': { type: 'string' },
         registry: { type: 'string' },
+        'save-pages': { type: 'string' },
         verbose: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' }
       }
@@ -69,10 +77,11 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions | '
     owners,
     out: path.resolve(values.out ?? 'backage-index'),
     data: path.resolve(values.data ?? '.backage'),
-    token: values.token ?? env.GITHUB_TOKEN ?? '',
+    token: env.GH_TOKEN || env.GITHUB_TOKEN || '',
     concurrency: values.concurrency ?? '4',
     maxDuration: values['max-duration'] ?? '60',
-    registry: values.registry ?? 'https://ghcr.io',
+    registry: values.registry ?? '',
+    savePages: values['save-pages'] === undefined ? null : path.resolve(values['save-pages']),
     verbose: values.verbose ?? false
   }
 }
@@ -92,6 +101,7 @@ export function cliSettings(options: CliOptions, env: NodeJS.ProcessEnv): Settin
   const first = options.owners[0] ?? ''
   const settings = loadSettings((name) => inputs[name] ?? '', {
     GITHUB_API_URL: env.GITHUB_API_URL,
+    GITHUB_GRAPHQL_URL: env.GITHUB_GRAPHQL_URL,
     GITHUB_SERVER_URL: env.GITHUB_SERVER_URL,
     GITHUB_REPOSITORY: env.GITHUB_REPOSITORY ?? `${first}/backage`,
     GITHUB_REPOSITORY_OWNER: first,
@@ -136,7 +146,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
       log,
       indexDir: options.out,
       stop: stop.signal,
-      restore: false
+      restore: false,
+      savePages: options.savePages ?? undefined
     })
   } catch (error) {
     console.error(errorMessage(error))
@@ -148,6 +159,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     `\n${result.ownersRefreshed} owners, ${result.packagesRefreshed} packages refreshed, ${result.refresh.stale.length} stale` +
       `${result.complete ? '' : ` (stopped early: ${result.stopReason})`}; index in ${result.indexDir}`
   )
+  if (options.savePages) console.log(`pages saved in ${options.savePages} (pages.tsv lists each file with its URL)`)
   for (const problem of result.errors) console.error(problem)
   return result.errors.length > 0 ? 1 : 0
 }

@@ -10,6 +10,9 @@ export interface Log {
   notice(message: string): void
   warning(message: string): void
   error(message: string): void
+  /** Folds the lines that follow under a title (a stage of the run), until `groupEnd`. */
+  group?(title: string): void
+  groupEnd?(): void
 }
 
 export const actionsLog: Log = {
@@ -17,7 +20,9 @@ export const actionsLog: Log = {
   info: (message) => core.info(message),
   notice: (message) => core.notice(message),
   warning: (message) => core.warning(message),
-  error: (message) => core.error(message)
+  error: (message) => core.error(message),
+  group: (title) => core.startGroup(title),
+  groupEnd: () => core.endGroup()
 }
 
 /** Actions shows 10 annotations of a step; more only bury the first ones (SPEC 12). */
@@ -50,6 +55,8 @@ export function cappedLog(base: Log): CappedLog {
     notice: annotate('notice'),
     warning: annotate('warning'),
     error: annotate('error'),
+    group: (title) => base.group?.(title),
+    groupEnd: () => base.groupEnd?.(),
     finish() {
       if (seen > LISTED_LIMIT) {
         base.info(`… and ${seen - LISTED_LIMIT} more warnings and notices not shown (the first ${LISTED_LIMIT} are above)`)

@@ -20,7 +20,7 @@ export async function run(): Promise<void> {
     // git receives it as HTTP Basic credentials: mask that form too, as actions/checkout does.
     core.setSecret(Buffer.from(`x-access-token:${settings.token}`).toString('base64'))
   }
-  actionsLog.info(`settings: ${JSON.stringify(describeSettings(settings))}`)
+  actionsLog.debug(`settings: ${JSON.stringify(describeSettings(settings))}`)
 
   // A cancelled job gets SIGINT, then SIGTERM: stop scraping and still save and publish.
   const stop = new AbortController()

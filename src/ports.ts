@@ -1,26 +1,24 @@
 /**
  * The narrow interfaces of the I/O edges. The core (planning, refresh logic, rendering) depends on
  * these, never on a concrete HTTP client, so it can be tested without servers; the implementations
- * live in github/ (http.ts, api.ts, registry.ts).
+ * live in github/ (http.ts for pages, octokit.ts for the APIs, registry.ts).
  */
 import type { ImageSize } from './types.js'
 
-/** Which budget and counter a request belongs to. */
+/** Which counter (and, for rest and graphql, which hourly budget) a request belongs to. */
 export type RequestKind = 'page' | 'rest' | 'graphql' | 'registry' | 'upload'
+
+/** The requests of the project's own client (the APIs go through Octokit). */
+export type PageKind = Extract<RequestKind, 'page' | 'registry'>
 
 export interface HttpRequest {
   url: string
-  kind: RequestKind
+  kind: PageKind
   method?: string
   headers?: Record<string, string>
   body?: string | Uint8Array
   /** Stop waiting (queue, backoff or transfer) when this aborts. */
   signal?: AbortSignal
-  /**
-   * Spend the API reserve: the closing stages (restoring and publishing the database snapshot) may,
-   * so that a run stopped by an exhausted budget still saves its work; scraping stops at the reserve.
-   */
-  useReserve?: boolean
   /** Largest body read, in bytes (default: the kind's cap in github/body.ts); past it `BodyTooLarge`. */
   maxBytes?: number
 }
@@ -36,8 +34,9 @@ export interface HttpResponse {
 }
 
 /**
- * The one polite HTTP client (SPEC 5.5). Answers every status as a response (a 404 is data, not an
- * error); throws only when it gives up: `BudgetExhausted`, abort, or retries used up.
+ * The polite client for github.com pages and the registry (SPEC 5.5). Answers every status as a
+ * response (a 404 is data, not an error); throws only when it gives up: `BudgetExhausted`, abort,
+ * or retries used up.
  */
 export interface Http {
   request(req: HttpRequest): Promise<HttpResponse>

@@ -67,6 +67,13 @@ export interface GitHubEnvironment {
   runId: string
 }
 
+/** The hosts used when the environment names none (github.com); every default host lives here alone. */
+export const DEFAULT_HOSTS = {
+  api: 'https://api.github.com',
+  server: 'https://github.com',
+  registry: 'https://ghcr.io'
+} as const
+
 /** Defaults of SPEC 2.1, the same as in action.yml. */
 export const DEFAULTS: Record<Inputs, string> = {
   [Inputs.Token]: '',
@@ -80,7 +87,7 @@ export const DEFAULTS: Record<Inputs, string> = {
   [Inputs.IndexHistory]: 'squash',
   [Inputs.Release]: 'true',
   [Inputs.KeepReleases]: '3',
-  [Inputs.RegistryUrl]: 'https://ghcr.io',
+  [Inputs.RegistryUrl]: DEFAULT_HOSTS.registry,
   [Inputs.DryRun]: 'false'
 }
 
@@ -136,7 +143,7 @@ export function loadSettings(readInput: InputReader, env: NodeJS.ProcessEnv): Se
 
   const registryUrl = input(Inputs.RegistryUrl).replace(/\/+$/, '')
   if (!isHttpUrl(registryUrl)) {
-    problems.push(`input "${Inputs.RegistryUrl}" is "${registryUrl}": expected an http(s) URL such as https://ghcr.io`)
+    problems.push(`input "${Inputs.RegistryUrl}" is "${registryUrl}": expected an http(s) URL such as ${DEFAULT_HOSTS.registry}`)
   }
 
   const owners = readInput(Inputs.Owners)
@@ -204,8 +211,11 @@ function readEnvironment(env: NodeJS.ProcessEnv, problems: string[]): GitHubEnvi
     if (!isHttpUrl(value)) problems.push(`environment ${name} is "${value}": expected an http(s) URL`)
     return value
   }
-  const apiUrl = url('GITHUB_API_URL', 'https://api.github.com')
-  const serverUrl = url('GITHUB_SERVER_URL', 'https://github.com')
+  const apiUrl = url('GITHUB_API_URL', DEFAULT_HOSTS.api)
+  const serverUrl = url('GITHUB_SERVER_URL', DEFAULT_HOSTS.server)
+  // GitHub Enterprise Server: REST is HOST/api/v3 but GraphQL HOST/api/graphql, so when the runner
+  // names the endpoint it is taken as is; only without it is it derived, as on github.com.
+  const graphqlUrl = (env.GITHUB_GRAPHQL_URL ?? '').trim() === '' ? `${apiUrl}/graphql` : url('GITHUB_GRAPHQL_URL', '')
 
   const repositoryValue = (env.GITHUB_REPOSITORY ?? '').trim()
   const [owner = '', name = '', ...rest] = repositoryValue.split('/')
@@ -219,7 +229,7 @@ function readEnvironment(env: NodeJS.ProcessEnv, problems: string[]): GitHubEnvi
   const runnerTemp = path.resolve((env.RUNNER_TEMP ?? '').trim() || os.tmpdir())
   return {
     apiUrl,
-    graphqlUrl: `${apiUrl}/graphql`,
+    graphqlUrl,
     serverUrl,
     repository: { owner, name },
     repositoryOwner,

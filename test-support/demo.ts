@@ -1,7 +1,9 @@
 /**
  * `npm run demo`: no network, no token. Starts the embedded sample GitHub (the fake server the
  * tests use, with its sample scenario), runs the bundled action against it in dry run, then prints
- * where the index went, a table of what it found, and the badge URLs a user would paste.
+ * where the index went, a table of what it found, the badge URLs a user would paste and the job
+ * summary a real run writes, as text. Only what a person needs: workflow commands are turned into
+ * plain lines or dropped.
  */
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import * as path from 'node:path'
@@ -9,6 +11,11 @@ import { FakeGitHub } from './fake-github/server.js'
 import { sampleScenario } from './sample-scenario.js'
 import { bundledAction, createSandbox, runAction } from './e2e.js'
 import { siteHowTo } from './static-server.js'
+import { DEFAULT_HOSTS } from '../src/settings.js'
+import { indexFileUrl, indexPath, rawBaseUrl } from '../src/render/paths.js'
+
+/** Shown for a value the index does not know (`-1`, e.g. the size of a non-container package). */
+export const UNKNOWN = '—'
 
 export interface PublishedPackage {
   owner: string
@@ -27,6 +34,45 @@ function pad(cells: string[], widths: number[]): string {
   return cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ')
 }
 
+/** A line of the action's stdout as a person reads it, or null to drop it (masks, debug, group ends). */
+export function plainLine(line: string): string | null {
+  if (line.trim() === '') return null
+  const command = /^::([a-z-]+)(?: [^:]*)?::(.*)$/.exec(line)
+  if (!command) return line
+  const [, name = '', message = ''] = command
+  if (name === 'group') return `▸ ${message}`
+  if (name === 'warning' || name === 'notice' || name === 'error') return `${name}: ${message}`
+  return null
+}
+
+/** A job summary (markdown) as plain text: headings underlined, tables aligned, links as `text <url>`. */
+export function summaryAsText(markdown: string): string {
+  const out: string[] = []
+  let table: string[][] = []
+  const flush = (): void => {
+    if (table.length > 0) out.push(...formatTable(table).split('\n').map((row) => `  ${row}`))
+    table = []
+  }
+  for (const raw of markdown.split('\n')) {
+    const line = raw.replace(/\[([^\]]+)\]\(([^)]+)\)/g, '$1 <$2>').replace(/`/g, '')
+    if (line.startsWith('|')) {
+      if (/^\|(\s*-+\s*\|)+$/.test(line)) continue
+      table.push(line.slice(1, -1).split(/(?<!\\)\|/).map((cell) => cell.trim().replace(/\\\|/g, '|')))
+      continue
+    }
+    flush()
+    const heading = /^(#+)\s+(.*)$/.exec(line)
+    if (heading) {
+      const title = heading[2] ?? ''
+      out.push(title, (heading[1] === '##' ? '=' : '-').repeat(title.length))
+    } else {
+      out.push(line)
+    }
+  }
+  flush()
+  return out.join('\n').replace(/\n{3,}/g, '\n\n').trim()
+}
+
 export function formatTable(rows: string[][]): string {
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? []
   return rows.map((row) => pad(row, widths).trimEnd()).join('\n')
@@ -41,6 +87,12 @@ export function readIndex(indexDir: string): PublishedPackage[] {
     if (existsSync(file)) packages.push(...(JSON.parse(readFileSync(file, 'utf8')) as PublishedPackage[]))
   }
   return packages
+}
+
+/** Owners of the summary's "Owners refreshed" table with 0 packages. */
+function ownersWithoutPackages(summary: string): string[] {
+  const section = summary.split('### Owners refreshed')[1]?.split('\n### ')[0] ?? ''
+  return [...section.matchAll(/^\| ([^|]+?) \| 0 \|/gm)].map((match) => match[1] ?? '')
 }
 
 export interface DemoResult {
@@ -68,7 +120,8 @@ export async function runDemo(print: (line: string) => void = console.log): Prom
       inputs: { 'dry-run': 'true', concurrency: '4' },
       onOutput: (chunk) => {
         for (const line of chunk.split('\n')) {
-          if (line.trim() !== '' && !line.startsWith('::debug::')) print(`  │ ${line}`)
+          const plain = plainLine(line)
+          if (plain !== null) print(`  │ ${plain}`)
         }
       }
     })
@@ -78,24 +131,38 @@ export async function runDemo(print: (line: string) => void = console.log): Prom
     }
     const indexDir = path.join(sandbox.runnerTemp, 'backage-index')
     const packages = readIndex(indexDir)
-    print(`\nindex written to ${indexDir} (${packages.length} packages; outputs: ${JSON.stringify(run.outputs)})\n`)
+    const indexOwners = new Set(packages.map((p) => p.owner))
+    const refreshed = Number(run.outputs.owners ?? '0')
+    print(`\nindex written to ${indexDir}: ${packages.length} packages of ${indexOwners.size} owners`)
+    if (refreshed !== indexOwners.size) {
+      const empty = ownersWithoutPackages(run.summary)
+      const why = empty.length > 0 ? `${empty.join(', ')} ${empty.length === 1 ? 'has' : 'have'} no public packages` : 'the others have no public packages'
+      print(`${refreshed} owners were refreshed; the index lists ${indexOwners.size} because ${why}.`)
+    }
+    print(`run complete: ${run.outputs.complete === 'true' ? 'yes' : 'no'}; stale packages: ${run.outputs.stale ?? UNKNOWN}\n`)
     const rows = [['owner/repo/package', 'type', 'downloads', 'month', 'week', 'day', 'versions', 'size']]
+    const shown = (value: string): string => (value === '-1' || value === '' ? UNKNOWN : value)
     for (const p of packages) {
-      rows.push([`${p.owner}/${p.repo}/${p.package}`, p.package_type, p.downloads, p.downloads_month, p.downloads_week, p.downloads_day, p.versions, p.size])
+      rows.push([`${p.owner}/${p.repo}/${p.package}`, p.package_type, ...[p.downloads, p.downloads_month, p.downloads_week, p.downloads_day, p.versions, p.size].map(shown)])
     }
     print(formatTable(rows))
+    print(`(${UNKNOWN}: not known; sizes exist for container images only)`)
     const first = packages[0]
     if (first) {
-      const raw = `https://raw.githubusercontent.com/${owner}/${name}/index/${first.owner}/${first.repo}/${first.package}.json`
-      print(`\nendpoint (after a real run): ${raw}`)
-      print(`badge: https://img.shields.io/badge/dynamic/json?url=${encodeURIComponent(raw)}&query=%24.downloads&label=downloads`)
-      const xml = raw.replace(/\.json$/, '.xml')
+      // Where the files would be served if this were github.com: the same builders the action uses.
+      const base = rawBaseUrl(DEFAULT_HOSTS.server, owner, name, 'index')
+      const file = (suffix: '.json' | '.xml'): string =>
+        indexFileUrl(base, indexPath({ owner: first.owner, repo: first.repo, package: decodeURIComponent(first.package) }, suffix))
+      print(`\nendpoint (after a real run on github.com): ${file('.json')}`)
+      print(`badge: https://img.shields.io/badge/dynamic/json?url=${encodeURIComponent(file('.json'))}&query=%24.downloads&label=downloads`)
       print(
-        `badge (XML, latest tag): https://img.shields.io/badge/dynamic/xml?url=${encodeURIComponent(xml)}&query=${encodeURIComponent('/xml/version[./latest[.="true"]]/tags[.!="latest"]')}&label=latest`
+        `badge (XML, latest tag): https://img.shields.io/badge/dynamic/xml?url=${encodeURIComponent(file('.xml'))}&query=${encodeURIComponent('/xml/version[./latest[.="true"]]/tags[.!="latest"]')}&label=latest`
       )
     }
     print(`\nopen ${path.join(indexDir, 'README.md')} to see the index README.`)
     for (const line of siteHowTo(indexDir)) print(line)
+    print('\nThe job summary a real run writes on its workflow run page:\n')
+    print(summaryAsText(run.summary))
     return { indexDir, packages }
   } finally {
     await gh.stop()

@@ -121,6 +121,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     ...gitEnv,
     GITHUB_ACTIONS: 'true',
     GITHUB_API_URL: gh.apiUrl,
+    GITHUB_GRAPHQL_URL: gh.graphqlUrl,
     GITHUB_SERVER_URL: gh.serverUrl,
     GITHUB_REPOSITORY: `${gh.scenario.repository.owner}/${gh.scenario.repository.name}`,
     GITHUB_REPOSITORY_OWNER: gh.scenario.repository.owner,

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { existsSync, readFileSync } from 'node:fs'
 import * as path from 'node:path'
-import { FakeGitHub } from '../../test-support/fake-github/server.js'
+import { FakeGitHub, type FakeLayout } from '../../test-support/fake-github/server.js'
 import { sampleScenario } from '../../test-support/sample-scenario.js'
 import { branchExists, commitCount, createSandbox, git, readBranch, runAction, type Sandbox } from '../../test-support/e2e.js'
 import type { ScenarioOwner, ScenarioPackage } from '../../test-support/scenario.js'
@@ -39,13 +39,15 @@ function expectedPackages(gh: FakeGitHub): ScenarioPackage[] {
   return gh.scenario.owners.flatMap((o) => o.packages.filter((p) => !p.private && p.name !== 'PixelForge.Sdk'))
 }
 
-describe('the bundled action, end to end', () => {
+const layouts: FakeLayout[] = ['github.com', 'enterprise']
+
+describe.each(layouts)('the bundled action, end to end, %s layout', (layout) => {
   let gh: FakeGitHub
   let sandbox: Sandbox
   const releaseTags: string[] = []
 
   beforeAll(async () => {
-    gh = await FakeGitHub.start({ scenario: sampleScenario() })
+    gh = await FakeGitHub.start({ scenario: sampleScenario(), layout })
     sandbox = createSandbox({
       'owners.txt': '# owners to index\nacme-labs\nbad login!\n',
       'optout.txt': '# not these\npixel-forge/sdk-dotnet\n'
@@ -158,6 +160,20 @@ describe('the bundled action, end to end', () => {
 
     expect(run.summary).toContain('## backage')
     expect(run.summary).toContain('acme-labs')
+
+    // Discovery reached GraphQL at GITHUB_GRAPHQL_URL, never at a GraphQL path derived from the REST base.
+    expect(gh.requests.filter((r) => r.kind === 'graphql' && r.status === 200).length).toBeGreaterThan(0)
+    expect(gh.requests.filter((r) => r.path.startsWith('/api/v3/graphql') || r.path.startsWith('/api/v3/api/'))).toEqual([])
+    const uploads = gh.requests.filter((r) => r.kind === 'upload').map((r) => `${r.status} ${r.path.split('?')[0]?.split('/repos/')[0]}`)
+    expect(uploads).toEqual([layout === 'enterprise' ? '201 /api/uploads' : '201 /uploads'])
+    // The log folds each stage under a title.
+    expect(run.stdout).toContain('::group::Refresh owners and packages')
+    expect(run.stdout).toContain('::endgroup::')
+    expect(gh.requests.filter((r) => (r.kind === 'rest' || r.kind === 'graphql') && r.status === 404 && !r.path.includes('/users/'))).toEqual([])
+    // Every URL the index README prints is on this server (GITHUB_SERVER_URL/OWNER/REPO/raw/BRANCH/...).
+    expect(files.get('README.md')).toContain(`${gh.serverUrl}/backage-demo/backage/raw/index/`)
+    expect(files.get('README.md')).not.toContain('https://github.com')
+    expect(files.get('README.md')).not.toContain('raw.githubusercontent.com')
   })
 
   it('second run on a fresh machine restores from the release, keeps stale numbers and squashes', async () => {

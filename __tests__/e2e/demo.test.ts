@@ -18,8 +18,22 @@ describe('npm run demo', () => {
       expect(printed).toContain('acme-labs/tools/tools%2Fcli')
       expect(printed).toContain('https://img.shields.io/badge/dynamic/json?url=')
       expect(printed).toContain(`index written to ${result.indexDir}`)
-      // progress of the action is shown while it runs
+      // progress of the action is shown while it runs, grouped by stage, without workflow commands
       expect(printed).toContain('│ refreshing up to')
+      expect(printed).toContain('│ ▸ Refresh owners and packages')
+      expect(printed).not.toMatch(/::[a-z-]+::/)
+      expect(printed).not.toContain('add-mask')
+      expect(printed).not.toContain('settings: {')
+      // unknown values are a dash, not -1 (an npm package has no image size)
+      expect(printed).toMatch(/acme-labs\/widgets\/widgets\s+npm\s+.*\s—$/m)
+      expect(printed).not.toMatch(/\s-1(\s|$)/)
+      // the sample's lena-k owns nothing: refreshed, but not in the index, and the demo says so
+      expect(printed).toContain('5 owners were refreshed; the index lists 4 because lena-k has no public packages.')
+      // the job summary, as text, at the end
+      const summary = printed.slice(printed.indexOf('The job summary a real run writes'))
+      expect(summary).toContain('Owners refreshed\n----------------')
+      expect(summary).toMatch(/^\s+acme-labs\s+6\s+\d+$/m)
+      expect(summary).not.toContain('|')
     } finally {
       rmSync(path.dirname(path.dirname(result.indexDir)), { recursive: true, force: true })
     }

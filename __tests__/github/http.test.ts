@@ -1,7 +1,8 @@
 /**
- * The polite HTTP client against the fake GitHub: retries and their waits (recorded by an injected
- * sleep, never waited for real), budgets, the page concurrency cap, ETag reuse, abort and where the
- * token goes. What the client puts on the wire is observed through undici's diagnostics channels.
+ * The page and registry client against the fake GitHub: retries and their waits (recorded by an
+ * injected sleep, never waited for real), the page concurrency cap, ETag reuse, abort, and that it
+ * sends no credentials of its own. What it puts on the wire is observed through undici's
+ * diagnostics channels. (The API budgets are Octokit's side: octokit.test.ts.)
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import diagnostics from 'node:diagnostics_channel'
@@ -10,7 +11,6 @@ import type { Scenario } from '../../test-support/scenario.js'
 import { BudgetExhausted, HttpClient, type HttpClientOptions } from '../../src/github/http.js'
 
 const USER_AGENT = 'backage-action/1.0 (+http://example.invalid/me/backage)'
-const TOKEN = 'test-token'
 
 function scenario(): Scenario {
   return {
@@ -75,9 +75,7 @@ function client(options: Partial<HttpClientOptions> = {}): { http: HttpClient; w
   const waits: number[] = []
   const http = new HttpClient({
     userAgent: USER_AGENT,
-    token: TOKEN,
     concurrency: 4,
-    apiUrl: gh.apiUrl,
     baseDelayMs: 10,
     random: () => 0,
     pageJitterMs: 0,
@@ -93,49 +91,49 @@ const logged = (path: string) => gh.requests.filter((entry) => entry.path === pa
 
 describe('retries', () => {
   it('waits what retry-after says on 429, then returns the success', async () => {
-    gh.inject({ path: '/api/users/alice', status: 429, retryAfter: 7, times: 2 })
+    gh.inject({ path: '/alice', status: 429, retryAfter: 7, times: 2 })
     const { http, waits } = client()
-    const response = await http.request({ url: `${gh.apiUrl}/users/alice`, kind: 'rest' })
+    const response = await http.request({ url: `${gh.serverUrl}/alice`, kind: 'page' })
     expect(response.status).toBe(200)
-    expect(JSON.parse(response.text())).toMatchObject({ login: 'alice', id: 1001 })
+    expect(response.text()).toContain('<h1>alice</h1>')
     expect(waits).toEqual([7000, 7000])
-    expect(logged('/api/users/alice').map((entry) => entry.status)).toEqual([429, 429, 200])
+    expect(logged('/alice').map((entry) => entry.status)).toEqual([429, 429, 200])
     expect(http.stats().retries).toBe(2)
   })
 
   it('recovers from 500s with exponential backoff', async () => {
-    gh.inject({ path: '/api/users/acme', status: 500, times: 2 })
+    gh.inject({ path: '/acme', status: 500, times: 2 })
     const { http, waits } = client({ baseDelayMs: 100 })
-    const response = await http.request({ url: `${gh.apiUrl}/users/acme`, kind: 'rest' })
+    const response = await http.request({ url: `${gh.serverUrl}/acme`, kind: 'page' })
     expect(response.status).toBe(200)
     expect(waits).toEqual([100, 200])
   })
 
   it('returns the last answer when retries are used up', async () => {
-    gh.inject({ path: '/api/users/acme', status: 503 })
+    gh.inject({ path: '/acme', status: 503 })
     const { http, waits } = client({ maxRetries: 2 })
-    const response = await http.request({ url: `${gh.apiUrl}/users/acme`, kind: 'rest' })
+    const response = await http.request({ url: `${gh.serverUrl}/acme`, kind: 'page' })
     expect(response.status).toBe(503)
     expect(waits).toHaveLength(2)
-    expect(logged('/api/users/acme')).toHaveLength(3)
+    expect(logged('/acme')).toHaveLength(3)
   })
 
   it('retries network errors, then throws', async () => {
     const closed = await FakeGitHub.start({ scenario: scenario() })
-    const url = `${closed.apiUrl}/users/alice`
+    const url = `${closed.serverUrl}/alice`
     await closed.stop()
-    const { http, waits } = client({ maxRetries: 2, apiUrl: closed.apiUrl })
-    await expect(http.request({ url, kind: 'rest' })).rejects.toThrow()
+    const { http, waits } = client({ maxRetries: 2 })
+    await expect(http.request({ url, kind: 'page' })).rejects.toThrow()
     expect(waits).toEqual([10, 20])
-    expect(http.stats().requests.rest).toBe(3)
+    expect(http.stats().requests.page).toBe(3)
   })
 
   it('does not retry a 404', async () => {
     const { http, waits } = client()
-    const response = await http.request({ url: `${gh.apiUrl}/users/nobody-here`, kind: 'rest' })
+    const response = await http.request({ url: `${gh.serverUrl}/nobody-here`, kind: 'page' })
     expect(response.status).toBe(404)
     expect(waits).toEqual([])
-    expect(logged('/api/users/nobody-here')).toHaveLength(1)
+    expect(logged('/nobody-here')).toHaveLength(1)
   })
 
   it('retries a secondary rate limit 403 after at least a minute, but not a plain 403', async () => {
@@ -145,64 +143,17 @@ describe('retries', () => {
     expect(logged('/users/alice').map((entry) => entry.status)).toEqual([403, page.status])
     expect(waits).toEqual([60_000])
 
-    gh.inject({ path: '/api/users/acme', status: 403, times: 1 })
-    const forbidden = await http.request({ url: `${gh.apiUrl}/users/acme`, kind: 'rest' })
+    gh.inject({ path: '/acme', status: 403, times: 1 })
+    const forbidden = await http.request({ url: `${gh.serverUrl}/acme`, kind: 'page' })
     expect(forbidden.status).toBe(403)
-    expect(logged('/api/users/acme')).toHaveLength(1)
+    expect(logged('/acme')).toHaveLength(1)
   })
 
   it('gives up with BudgetExhausted instead of waiting longer than the cap', async () => {
-    gh.inject({ path: '/api/users/alice', status: 429, retryAfter: 3600, times: 1 })
+    gh.inject({ path: '/alice', status: 429, retryAfter: 3600, times: 1 })
     const { http, waits } = client({ maxWaitMs: 60_000 })
-    await expect(http.request({ url: `${gh.apiUrl}/users/alice`, kind: 'rest' })).rejects.toBeInstanceOf(BudgetExhausted)
+    await expect(http.request({ url: `${gh.serverUrl}/alice`, kind: 'page' })).rejects.toBeInstanceOf(BudgetExhausted)
     expect(waits).toEqual([])
-  })
-})
-
-describe('budgets', () => {
-  it('stops before the REST budget falls below the reserve', async () => {
-    const limited = await FakeGitHub.start({ scenario: scenario(), rateLimit: { rest: 60 } })
-    try {
-      const { http } = client({ apiUrl: limited.apiUrl })
-      let sent = 0
-      let stopped: unknown = null
-      for (let i = 0; i < 20 && stopped === null; i++) {
-        try {
-          await http.request({ url: `${limited.apiUrl}/users/alice`, kind: 'rest' })
-          sent++
-        } catch (error) {
-          stopped = error
-        }
-      }
-      expect(sent).toBe(10) // 60 - reserve 50
-      expect(stopped).toBeInstanceOf(BudgetExhausted)
-      expect((stopped as BudgetExhausted).resource).toBe('rest')
-      expect((stopped as BudgetExhausted).resetAt).toBeInstanceOf(Date)
-      expect(limited.requests.filter((entry) => entry.kind === 'rest')).toHaveLength(10)
-      expect(http.stats().rateLimit.rest).toMatchObject({ remaining: 50, limit: 60 })
-      // Pages have no API budget: they still go.
-      const page = await http.request({ url: `${limited.serverUrl}/users/alice`, kind: 'page' })
-      expect(page.status).not.toBe(0)
-      // The closing stages (snapshot release) may spend the reserve, so a stopped run still saves.
-      const closing = await http.request({ url: `${limited.apiUrl}/users/alice`, kind: 'rest', useReserve: true })
-      expect(closing.status).toBe(200)
-      await expect(http.request({ url: `${limited.apiUrl}/users/alice`, kind: 'rest' })).rejects.toBeInstanceOf(BudgetExhausted)
-    } finally {
-      await limited.stop()
-    }
-  })
-
-  it('reads the GraphQL budget apart from the REST one', async () => {
-    const { http } = client()
-    const response = await http.request({
-      url: `${gh.apiUrl}/graphql`,
-      kind: 'graphql',
-      method: 'POST',
-      body: JSON.stringify({ query: '{ rateLimit { limit remaining } }' })
-    })
-    expect(response.status).toBe(200)
-    expect(http.stats().rateLimit.graphql?.limit).toBe(5000)
-    expect(http.stats().rateLimit.rest).toBeUndefined()
   })
 })
 
@@ -225,34 +176,27 @@ describe('politeness', () => {
   it('pauses a random jitter before page requests', async () => {
     const { http, waits } = client({ pageJitterMs: 250, random: () => 0.5 })
     await http.request({ url: `${gh.serverUrl}/users/alice`, kind: 'page' })
-    await http.request({ url: `${gh.apiUrl}/users/alice`, kind: 'rest' })
+    await http.request({ url: `${gh.registryUrl}/v2/`, kind: 'registry' })
     expect(waits).toEqual([125])
   })
 
   it('sends its User-Agent on every request of every kind', async () => {
     const { http } = client()
     await http.request({ url: `${gh.serverUrl}/users/alice`, kind: 'page' })
-    await http.request({ url: `${gh.apiUrl}/users/alice`, kind: 'rest' })
     await http.request({ url: `${gh.registryUrl}/token?scope=repository:alice/x:pull&service=ghcr.io`, kind: 'registry' })
-    expect(gh.requests.length).toBeGreaterThanOrEqual(3)
+    expect(gh.requests.length).toBeGreaterThanOrEqual(2)
     for (const entry of gh.requests) expect(entry.userAgent).toBe(USER_AGENT)
   })
 
-  it('sends the token only to the API origin and only on API requests', async () => {
+  it('sends no credentials of its own: only the registry token a caller puts in the headers', async () => {
     const wire = new Wire()
     try {
       const { http } = client()
-      const port = new URL(gh.url).port
-      await http.request({ url: `${gh.apiUrl}/users/alice`, kind: 'rest' })
       await http.request({ url: `${gh.serverUrl}/users/alice`, kind: 'page' })
-      await http.request({ url: `${gh.registryUrl}/v2/`, kind: 'registry' })
-      // Same server, another origin: not the configured API.
-      await http.request({ url: `http://localhost:${port}/api/users/acme`, kind: 'rest' }).catch(() => undefined)
+      await http.request({ url: `${gh.registryUrl}/v2/`, kind: 'registry', headers: { authorization: 'Bearer pull-token' } })
       const authorization = (path: string) => wire.sent.find((request) => request.path === path)?.headers.authorization
-      expect(authorization('/api/users/alice')).toBe(`Bearer ${TOKEN}`)
       expect(authorization('/users/alice')).toBeUndefined()
-      expect(authorization('/registry/v2/')).toBeUndefined()
-      expect(wire.sent.filter((request) => request.path === '/api/users/acme').every((request) => !request.headers.authorization)).toBe(true)
+      expect(authorization('/registry/v2/')).toBe('Bearer pull-token')
     } finally {
       wire.close()
     }
@@ -262,9 +206,9 @@ describe('politeness', () => {
 describe('conditional requests', () => {
   it('revalidates a repeated GET with If-None-Match and serves the remembered body on 304', async () => {
     const { http } = client()
-    const first = await http.request({ url: `${gh.apiUrl}/users/alice`, kind: 'rest' })
-    const second = await http.request({ url: `${gh.apiUrl}/users/alice`, kind: 'rest' })
-    const entries = logged('/api/users/alice')
+    const first = await http.request({ url: `${gh.serverUrl}/alice`, kind: 'page' })
+    const second = await http.request({ url: `${gh.serverUrl}/alice`, kind: 'page' })
+    const entries = logged('/alice')
     expect(entries.map((entry) => entry.status)).toEqual([200, 304])
     expect(entries[0]?.ifNoneMatch).toBeUndefined()
     expect(entries[1]?.ifNoneMatch).toMatch(/^W\/"/)
@@ -281,13 +225,13 @@ describe('abort', () => {
     const controller = new AbortController()
     controller.abort()
     await expect(
-      http.request({ url: `${gh.apiUrl}/users/alice`, kind: 'rest', signal: controller.signal })
+      http.request({ url: `${gh.serverUrl}/alice`, kind: 'page', signal: controller.signal })
     ).rejects.toMatchObject({ name: 'AbortError' })
     expect(gh.requests).toHaveLength(0)
   })
 
   it('stops a backoff wait when the signal aborts', async () => {
-    gh.inject({ path: '/api/users/alice', status: 500 })
+    gh.inject({ path: '/alice', status: 500 })
     const controller = new AbortController()
     const { http } = client({
       sleep: async (_ms, signal) => {
@@ -296,9 +240,9 @@ describe('abort', () => {
       }
     })
     await expect(
-      http.request({ url: `${gh.apiUrl}/users/alice`, kind: 'rest', signal: controller.signal })
+      http.request({ url: `${gh.serverUrl}/alice`, kind: 'page', signal: controller.signal })
     ).rejects.toMatchObject({ name: 'AbortError' })
-    expect(logged('/api/users/alice')).toHaveLength(1)
+    expect(logged('/alice')).toHaveLength(1)
   })
 
   it('leaves the queue when aborted while waiting for a slot', async () => {

@@ -65,7 +65,7 @@ let gh: FakeGitHub
 let sizer: ImageSizer
 beforeAll(async () => {
   gh = await FakeGitHub.start({ scenario: scenario() })
-  const http = new HttpClient({ userAgent: 'backage-action/1.0 (+test)', token: 'secret-token', concurrency: 2, apiUrl: gh.apiUrl, pageJitterMs: 0 })
+  const http = new HttpClient({ userAgent: 'backage-action/1.0 (+test)', concurrency: 2, pageJitterMs: 0 })
   sizer = createImageSizer(http, gh.registryUrl)
 })
 afterAll(async () => {

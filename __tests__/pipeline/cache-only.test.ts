@@ -7,7 +7,7 @@ import { saveToCache } from '../../src/pipeline/save.js'
 import { restoreStage } from '../../src/pipeline/restore.js'
 import { Store } from '../../src/store/store.js'
 import type { FakeGitHub } from '../../test-support/fake-github/server.js'
-import type { GitHubApi } from '../../src/github/api.js'
+import type { GitHubApi } from '../../src/github/octokit.js'
 import { folderCache, recordingLog, startGitHub, storeWithHistory } from '../store/loop-support.js'
 
 describe('saveToCache', () => {

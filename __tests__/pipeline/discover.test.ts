@@ -4,8 +4,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { FakeGitHub } from '../../test-support/fake-github/server.js'
 import type { Scenario } from '../../test-support/scenario.js'
-import { HttpClient } from '../../src/github/http.js'
-import { createApi, type GitHubApi } from '../../src/github/api.js'
+import type { GitHubApi } from '../../src/github/octokit.js'
+import { fakeGitHubApi } from '../../test-support/github-api.js'
 import { discoverOwners, resolveOwners, type DiscoverySource } from '../../src/pipeline/discover.js'
 
 const ALL: DiscoverySource[] = ['stargazers', 'watchers', 'forks', 'followers']
@@ -35,16 +35,7 @@ afterEach(async () => {
 async function setup(world: Scenario): Promise<{ gh: FakeGitHub; api: GitHubApi }> {
   const gh = await FakeGitHub.start({ scenario: world })
   running.push(gh)
-  const http = new HttpClient({
-    userAgent: 'backage-action/1.0 (+test)',
-    token: 'test-token',
-    concurrency: 2,
-    apiUrl: gh.apiUrl,
-    pageJitterMs: 0,
-    sleep: async () => undefined
-  })
-  const { owner, name } = world.repository
-  return { gh, api: createApi(http, { apiUrl: gh.apiUrl, repository: { owner, name } }) }
+  return { gh, api: fakeGitHubApi(gh).api }
 }
 
 function recorder(): { notices: string[]; infos: string[]; log: { notice(m: string): void; info(m: string): void } } {

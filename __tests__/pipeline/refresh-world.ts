@@ -9,7 +9,7 @@ import { FakeGitHub } from '../../test-support/fake-github/server.js'
 import { syntheticScenario } from '../../test-support/sample-scenario.js'
 import type { Scenario, ScenarioOwner, ScenarioPackage } from '../../test-support/scenario.js'
 import { HttpClient } from '../../src/github/http.js'
-import { createApi } from '../../src/github/api.js'
+import { fakeGitHubApi } from '../../test-support/github-api.js'
 import { createImageSizer } from '../../src/github/registry.js'
 import { packagePageUrl, versionsUrl } from '../../src/github/urls.js'
 import { Store } from '../../src/store/store.js'
@@ -52,7 +52,6 @@ export async function world(scenario: Scenario, options: { rateLimit?: { rest?: 
   const http = new HttpClient({
     userAgent: 'backage-action-test',
     concurrency: 4,
-    apiUrl: gh.apiUrl,
     baseDelayMs: 1,
     pageJitterMs: 0,
     sleep: async () => undefined
@@ -61,7 +60,7 @@ export async function world(scenario: Scenario, options: { rateLimit?: { rest?: 
   const deps: RefreshDeps = {
     http,
     sizer: createImageSizer(http, gh.registryUrl),
-    api: createApi(http, { apiUrl: gh.apiUrl, repository: scenario.repository }),
+    api: fakeGitHubApi(gh).api,
     store,
     serverUrl: gh.serverUrl,
     concurrency: 4,

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import * as path from 'node:path'
-import type { GitHubApi } from '../../src/github/api.js'
+import type { GitHubApi } from '../../src/github/octokit.js'
 import { saveStage, type SaveSummary } from '../../src/pipeline/save.js'
 import { SNAPSHOT_ASSET_NAME, parseChecksumLine, sha256Hex } from '../../src/store/snapshot.js'
 import { createActionsCache } from '../../src/store/cache.js'
@@ -9,8 +9,7 @@ import { tmpDir } from '../store/refresh-builder.js'
 import { folderCache, recordingLog, seedRelease, startGitHub, storeWithHistory } from '../store/loop-support.js'
 import { FakeGitHub } from '../../test-support/fake-github/server.js'
 import { sampleScenario } from '../../test-support/sample-scenario.js'
-import { HttpClient } from '../../src/github/http.js'
-import { createApi } from '../../src/github/api.js'
+import { fakeGitHubApi } from '../../test-support/github-api.js'
 
 let gh: FakeGitHub
 let api: GitHubApi
@@ -89,7 +88,8 @@ describe('saveStage', () => {
   })
 
   it('deletes the draft when publishing it fails', async () => {
-    gh.inject({ path: /^\/api\/repos\/backage-demo\/backage\/releases\/\d+$/, status: 500, times: 1 })
+    // Octokit's retry plugin tries a 500 four times in all: every attempt fails.
+    gh.inject({ path: /^\/api\/repos\/backage-demo\/backage\/releases\/\d+$/, status: 500, times: 4 })
     await expect(saveStage({ store, releases: api, keepReleases: 1, now: at('01:00:00'), summary, log: recordingLog() })).rejects.toThrow(/PATCH .*HTTP 500/)
     gh.clearFaults()
     expect(gh.releases).toEqual([])
@@ -130,8 +130,7 @@ describe('saveStage', () => {
   it('defers pruning to a later run when the API budget is down to its reserve', async () => {
     const limited = await FakeGitHub.start({ scenario: sampleScenario(), rateLimit: { rest: 70 } })
     try {
-      const http = new HttpClient({ userAgent: 'tests', token: 't', concurrency: 1, apiUrl: limited.apiUrl, maxRetries: 0, reserve: { rest: 50, graphql: 50 } })
-      const limitedApi = createApi(http, { apiUrl: limited.apiUrl, repository: limited.scenario.repository })
+      const { api: limitedApi, budget } = fakeGitHubApi(limited, { reserve: { rest: 50, graphql: 50 } })
       for (let day = 1; day <= 30; day++) {
         seedRelease(limited, `snapshot-202601${String(day).padStart(2, '0')}-000000`, `2026-01-${String(day).padStart(2, '0')}T00:00:00Z`)
       }
@@ -139,7 +138,7 @@ describe('saveStage', () => {
       const { tag } = await saveStage({ store, releases: limitedApi, keepReleases: 3, now: at('05:00:00'), summary, log })
       // The snapshot itself is out; the reserve (50 of 70) was not spent on pruning.
       expect(limited.releases.some((release) => release.tag_name === tag)).toBe(true)
-      expect(http.stats().rateLimit.rest?.remaining).toBeGreaterThanOrEqual(50)
+      expect(budget.stats().rateLimit.rest?.remaining).toBeGreaterThanOrEqual(50)
       const left = limited.releases.length
       expect(left).toBeGreaterThan(3)
       expect(left).toBeLessThan(31)

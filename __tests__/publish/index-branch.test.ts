@@ -129,7 +129,7 @@ describe('the tree of hostile names', () => {
     const files = renderIndexFiles(hostile, {
       date: '2026-10-03',
       readmeTemplate: DEFAULT_README_TEMPLATE,
-      placeholders: { owner: 'me', repo: 'mirror', branch: 'index' }
+      placeholders: { serverUrl: 'https://github.com', owner: 'me', repo: 'mirror', branch: 'index' }
     })
     const result = await publishIndex(options('index', files))
     expect(tipOf('index')).toBe(result.commit)

@@ -12,7 +12,7 @@ import { notSite, snapshot } from './snapshots.js'
 const options = {
   date: '2026-10-03',
   readmeTemplate: DEFAULT_README_TEMPLATE,
-  placeholders: { owner: 'me', repo: 'mirror', branch: 'index' }
+  placeholders: { serverUrl: 'https://github.com', owner: 'me', repo: 'mirror', branch: 'index' }
 }
 
 const hostile: PackageSnapshot[] = [

@@ -13,7 +13,7 @@ import { notSite, snapshot, version } from './snapshots.js'
 const options = {
   date: '2026-10-03',
   readmeTemplate: DEFAULT_README_TEMPLATE,
-  placeholders: { owner: 'me', repo: 'mirror', branch: 'index' }
+  placeholders: { serverUrl: 'https://github.com', owner: 'me', repo: 'mirror', branch: 'index' }
 }
 
 const world: PackageSnapshot[] = [

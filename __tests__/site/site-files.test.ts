@@ -10,7 +10,7 @@ import { DEFAULT_README_TEMPLATE } from '../../src/render/readme.js'
 import { siteFiles } from '../../src/site/files.js'
 import { GENERATED_MODULE, siteAssets, siteAssetsModule } from '../../test-support/site-assets.js'
 
-const place = { owner: 'me', repo: 'mirror', branch: 'index' }
+const place = { serverUrl: 'https://github.com', owner: 'me', repo: 'mirror', branch: 'index' }
 const files = new Map(siteFiles(place))
 const html = files.get('index.html') ?? ''
 

@@ -4,8 +4,8 @@ import * as path from 'node:path'
 import { FakeGitHub, type FakeRelease } from '../../test-support/fake-github/server.js'
 import { SNAPSHOT_ASSET_NAME, checksumLine, sha256Hex } from '../../src/store/snapshot.js'
 import { sampleScenario } from '../../test-support/sample-scenario.js'
-import { HttpClient } from '../../src/github/http.js'
-import { createApi, type GitHubApi } from '../../src/github/api.js'
+import type { GitHubApi } from '../../src/github/octokit.js'
+import { fakeGitHubApi } from '../../test-support/github-api.js'
 import type { Log } from '../../src/log.js'
 import type { SnapshotCache } from '../../src/store/cache.js'
 import { Store } from '../../src/store/store.js'
@@ -32,15 +32,7 @@ export function recordingLog(): RecordingLog {
 
 export async function startGitHub(): Promise<{ gh: FakeGitHub; api: GitHubApi }> {
   const gh = await FakeGitHub.start({ scenario: sampleScenario() })
-  const http = new HttpClient({
-    userAgent: 'backage-action-tests',
-    token: 'test-token',
-    concurrency: 2,
-    apiUrl: gh.apiUrl,
-    maxRetries: 0,
-    pageJitterMs: 0
-  })
-  return { gh, api: createApi(http, { apiUrl: gh.apiUrl, repository: gh.scenario.repository }) }
+  return { gh, api: fakeGitHubApi(gh).api }
 }
 
 /** A store with one package observed on `days` consecutive days of March 2026. */

@@ -33,7 +33,16 @@ export class BodyTooLarge extends Error {
  * The whole body of `reply`, or `BodyTooLarge` once more than `limit` bytes arrived (the rest is
  * not downloaded). A `content-length` over the cap on an unencoded body is refused before reading.
  */
-export async function readCapped(reply: Response, url: string, limit: number): Promise<Uint8Array> {
+/** What `readCapped` needs of a fetch Response (the global one, or undici's through the proxy). */
+export interface StreamedReply {
+  headers: { get(name: string): string | null }
+  body: {
+    getReader(): { read(): Promise<{ done: boolean; value?: Uint8Array }>; cancel(reason?: unknown): Promise<void> }
+    cancel(reason?: unknown): Promise<void>
+  } | null
+}
+
+export async function readCapped(reply: StreamedReply, url: string, limit: number): Promise<Uint8Array> {
   const declared = Number(reply.headers.get('content-length') ?? Number.NaN)
   const encoded = (reply.headers.get('content-encoding') ?? 'identity') !== 'identity'
   if (!encoded && Number.isFinite(declared) && declared > limit) {
@@ -46,7 +55,7 @@ export async function readCapped(reply: Response, url: string, limit: number): P
   let total = 0
   for (;;) {
     const { done, value } = await reader.read()
-    if (done) break
+    if (done || value === undefined) break
     total += value.byteLength
     if (total > limit) {
       await reader.cancel().catch(() => undefined)

@@ -8,7 +8,8 @@
  * notice with a count), and an owner resolved to an id that is not a safe integer > 0 stays unresolved.
  */
 import type { OwnerInfo } from '../ports.js'
-import { GraphQLError, ApiError, ownerInfoOf, type GitHubApi } from '../github/api.js'
+import { GraphQLError, ApiError } from '../github/api-errors.js'
+import { ownerInfoOf, type GitHubApi } from '../github/octokit.js'
 import { BudgetExhausted } from '../github/http.js'
 import { errorMessage } from '../log.js'
 import { isLogin } from '../package-ref.js'

@@ -55,6 +55,7 @@ export async function publishStage(deps: PublishDeps): Promise<PublishResult> {
       date: utcDay(deps.now),
       readmeTemplate: readmeTemplate(settings.env.workspace),
       placeholders: {
+        serverUrl: settings.env.serverUrl,
         owner: settings.env.repository.owner,
         repo: settings.env.repository.name,
         branch: settings.indexBranch

@@ -10,7 +10,9 @@ import * as path from 'node:path'
 import type { Settings } from '../settings.js'
 import { errorMessage, type Log } from '../log.js'
 import { HttpClient } from '../github/http.js'
-import { createApi } from '../github/api.js'
+import { PageSaver } from '../github/save-pages.js'
+import { createGitHubApi } from '../github/octokit.js'
+import { ApiBudget } from '../github/api-budget.js'
 import { createImageSizer } from '../github/registry.js'
 import { Store } from '../store/store.js'
 import { restoreStage } from './restore.js'
@@ -59,20 +61,36 @@ export interface RunDeps {
   useCache?: boolean
   /** Restore from snapshot releases (default true); the CLI keeps its database locally instead. */
   restore?: boolean
+  /** Save every github.com page fetched into this folder (CLI `--save-pages`, for bug reports). */
+  savePages?: string
 }
 
 export const USER_AGENT_PRODUCT = 'backage-action/1.0'
+
+const STAGE_TITLES: Record<string, string> = {
+  check: 'Check where the index will be published',
+  restore: 'Restore the database from the newest snapshot release',
+  owners: 'Gather owners (files, input, discovery)',
+  plan: 'Plan the batch',
+  refresh: 'Refresh owners and packages',
+  publish: 'Render and publish the index',
+  release: 'Publish the database snapshot release',
+  cache: 'Save the database to the Actions cache'
+}
 
 export async function runPipeline(settings: Settings, deps: RunDeps): Promise<RunResult> {
   const { log } = deps
   const now = deps.now ?? (() => new Date())
   const startedAt = now()
   const timings: StageTiming[] = []
+  // Each stage's lines fold under its title in the Actions log (core.startGroup).
   const timed = async <T>(stage: string, work: () => Promise<T>): Promise<T> => {
     const started = Date.now()
+    log.group?.(STAGE_TITLES[stage] ?? stage)
     try {
       return await work()
     } finally {
+      log.groupEnd?.()
       timings.push({ stage, ms: Date.now() - started })
     }
   }
@@ -101,16 +119,20 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
   deadline.unref()
   deps.stop?.addEventListener('abort', () => stopWith(String(deps.stop?.reason ?? 'stop requested')), { once: true })
 
-  const http = new HttpClient({
-    userAgent: `${USER_AGENT_PRODUCT} (+${settings.env.serverUrl}/${owner}/${name})`,
-    token: settings.token || undefined,
+  const userAgent = `${USER_AGENT_PRODUCT} (+${settings.env.serverUrl}/${owner}/${name})`
+  const pageClient = new HttpClient({ userAgent, concurrency: settings.concurrency, log: (message) => log.debug(message) })
+  const http = deps.savePages ? new PageSaver(pageClient, deps.savePages) : pageClient
+  // Anonymous REST allows 60 requests an hour: keep only a small reserve then.
+  const apiBudget = new ApiBudget(settings.token ? { rest: 50, graphql: 50 } : { rest: 5, graphql: 0 })
+  const api = createGitHubApi({
+    token: settings.token,
     apiUrl: settings.env.apiUrl,
-    concurrency: settings.concurrency,
-    // Anonymous REST allows 60 requests an hour: keep only a small reserve then.
-    ...(settings.token ? {} : { reserve: { rest: 5, graphql: 0 } }),
+    graphqlUrl: settings.env.graphqlUrl,
+    repository: { owner, name },
+    userAgent,
+    budget: apiBudget,
     log: (message) => log.debug(message)
   })
-  const api = createApi(http, { apiUrl: settings.env.apiUrl, repository: { owner, name } })
   const sizer = createImageSizer(http, settings.registryUrl)
 
   const dataDir = path.join(settings.env.runnerTemp, 'backage')
@@ -128,10 +150,11 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
     const owners = await timed('owners', () =>
       gatherOwners({ settings, api, store, log, now, signal: budget.signal })
     )
-    const planned = await timed('plan', async () =>
-      planOwners({ owners: planOwnersFromStore(store.listOwners(), store.packageRefreshTimes(), owners.manual), now: now() })
-    )
-    log.info(`refreshing up to ${planned.length} owners`)
+    const planned = await timed('plan', async () => {
+      const batch = planOwners({ owners: planOwnersFromStore(store.listOwners(), store.packageRefreshTimes(), owners.manual), now: now() })
+      log.info(`refreshing up to ${batch.length} owners`)
+      return batch
+    })
     const refresh = await timed('refresh', () =>
       refreshStage(
         {
@@ -204,7 +227,8 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
           })
         )
 
-    const stats = http.stats()
+    const pages = pageClient.stats()
+    const apis = apiBudget.stats()
     return {
       ownersRefreshed: refresh.owners.length,
       packagesRefreshed,
@@ -217,13 +241,10 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
       stopReason: refresh.stopReason,
       counts,
       restoredFrom: restored.release ? `${restored.source} ${restored.release}` : restored.source,
-      requests: { ...stats.requests },
+      requests: { ...pages.requests, ...apis.requests },
       rateLimit: {
-        rest: stats.rateLimit.rest && { remaining: stats.rateLimit.rest.remaining, limit: stats.rateLimit.rest.limit },
-        graphql: stats.rateLimit.graphql && {
-          remaining: stats.rateLimit.graphql.remaining,
-          limit: stats.rateLimit.graphql.limit
-        }
+        rest: apis.rateLimit.rest && { remaining: apis.rateLimit.rest.remaining, limit: apis.rateLimit.rest.limit },
+        graphql: apis.rateLimit.graphql && { remaining: apis.rateLimit.graphql.remaining, limit: apis.rateLimit.graphql.limit }
       },
       timings,
       errors,

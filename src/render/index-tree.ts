@@ -20,8 +20,8 @@ export interface RenderIndexOptions {
   date: string
   /** The built-in template (`DEFAULT_README_TEMPLATE`) or the workspace's `.backage/README.md`. */
   readmeTemplate: string
-  /** Where the index is published, for the README's URLs. */
-  placeholders: { owner: string; repo: string; branch: string }
+  /** Where the index is published (GITHUB_SERVER_URL and the repository), for the README's URLs. */
+  placeholders: { serverUrl: string; owner: string; repo: string; branch: string }
   /** Bytes every file must stay below (SPEC 6.3); a parameter so tests can use a small one. */
   sizeLimit?: number
   /** Told once per package left out because a name of it does not fit a file name (SPEC 6.4). */

@@ -116,10 +116,14 @@ export function isContainedPath(relativePath: string): boolean {
  */
 export function rawBaseUrl(serverUrl: string, owner: string, repo: string, branch: string): string {
   const server = serverUrl.replace(/\/+$/, '')
-  const host = new URL(server).host.toLowerCase()
   const where = `${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`
   const ref = branch.split('/').map(encodeURIComponent).join('/')
-  return host === 'github.com' ? `https://raw.githubusercontent.com/${where}/${ref}` : `${server}/${where}/raw/${ref}`
+  return isGitHubCom(server) ? `https://raw.githubusercontent.com/${where}/${ref}` : `${server}/${where}/raw/${ref}`
+}
+
+/** True when GITHUB_SERVER_URL is github.com itself (not GitHub Enterprise, not a local fake). */
+export function isGitHubCom(serverUrl: string): boolean {
+  return new URL(serverUrl).host.toLowerCase() === 'github.com'
 }
 
 /** The URL of an index file: each `%` of its path written `%25` (`tools%2Fcli.json` → `tools%252Fcli.json`). */

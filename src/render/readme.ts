@@ -1,11 +1,17 @@
 /**
  * The README of the index branch (SPEC 6.1). The built-in template below is used unless the
  * workspace has `.backage/README.md`. Placeholders: `<GITHUB_OWNER>`, `<GITHUB_REPO>`,
- * `<GITHUB_BRANCH>` (where the index lives) and the counts `<OWNERS>`, `<REPOS>`, `<PACKAGES>`
- * (formatted, `2.8k`), `<RAW_OWNERS>`, `<RAW_REPOS>`, `<RAW_PACKAGES>` and `<DATE>` (run day).
+ * `<GITHUB_BRANCH>` (where the index lives), `<RAW_BASE>` (the URL base of its files, SPEC 10:
+ * raw.githubusercontent.com on github.com, `SERVER/OWNER/REPO/raw/BRANCH` on GitHub Enterprise),
+ * `<RAW_BASE_ENCODED>` (the same, as a query value), `<FETCH_FROM>` and `<HOST_NOTE>` (lines that
+ * differ between github.com and GitHub Enterprise), and the counts `<OWNERS>`, `<REPOS>`,
+ * `<PACKAGES>` (formatted, `2.8k`), `<RAW_OWNERS>`, `<RAW_REPOS>`, `<RAW_PACKAGES>` and `<DATE>` (run day).
  */
+import { isGitHubCom, rawBaseUrl } from './paths.js'
 
 export interface ReadmeValues {
+  /** GITHUB_SERVER_URL: decides the URL forms (github.com or GitHub Enterprise). */
+  serverUrl: string
   owner: string
   repo: string
   branch: string
@@ -44,41 +50,64 @@ inside a name is \`%2F\`); a package without a repository uses its own name as \
 
 Fetch them from any of:
 
-- \`https://raw.githubusercontent.com/<GITHUB_OWNER>/<GITHUB_REPO>/<GITHUB_BRANCH>/OWNER/REPO/PACKAGE.json\`
-- \`https://github.com/<GITHUB_OWNER>/<GITHUB_REPO>/raw/<GITHUB_BRANCH>/OWNER/REPO/PACKAGE.json\`
+<FETCH_FROM>
 - GitHub Pages, when enabled for the \`<GITHUB_BRANCH>\` branch
 
 ## Badges
-
+<HOST_NOTE>
 Total downloads (JSON):
 
 \`\`\`markdown
-![downloads](https://img.shields.io/badge/dynamic/json?url=https%3A%2F%2Fraw.githubusercontent.com%2F<GITHUB_OWNER>%2F<GITHUB_REPO>%2F<GITHUB_BRANCH>%2FOWNER%2FREPO%2FPACKAGE.json&query=%24.downloads&label=downloads)
+![downloads](https://img.shields.io/badge/dynamic/json?url=<RAW_BASE_ENCODED>%2FOWNER%2FREPO%2FPACKAGE.json&query=%24.downloads&label=downloads)
 \`\`\`
 
 Size of the package (JSON):
 
 \`\`\`markdown
-![size](https://img.shields.io/badge/dynamic/json?url=https%3A%2F%2Fraw.githubusercontent.com%2F<GITHUB_OWNER>%2F<GITHUB_REPO>%2F<GITHUB_BRANCH>%2FOWNER%2FREPO%2FPACKAGE.json&query=%24.size&label=size)
+![size](https://img.shields.io/badge/dynamic/json?url=<RAW_BASE_ENCODED>%2FOWNER%2FREPO%2FPACKAGE.json&query=%24.size&label=size)
 \`\`\`
 
 Tags of the latest version (XML):
 
 \`\`\`markdown
-![latest](https://img.shields.io/badge/dynamic/xml?url=https%3A%2F%2Fraw.githubusercontent.com%2F<GITHUB_OWNER>%2F<GITHUB_REPO>%2F<GITHUB_BRANCH>%2FOWNER%2FREPO%2FPACKAGE.xml&query=%2Fxml%2Fversion%5B.%2Flatest%5B.%3D%22true%22%5D%5D%2Ftags%5B.!%3D%22latest%22%5D&label=latest)
+![latest](https://img.shields.io/badge/dynamic/xml?url=<RAW_BASE_ENCODED>%2FOWNER%2FREPO%2FPACKAGE.xml&query=%2Fxml%2Fversion%5B.%2Flatest%5B.%3D%22true%22%5D%5D%2Ftags%5B.!%3D%22latest%22%5D&label=latest)
 \`\`\`
 
 Downloads (XML):
 
 \`\`\`markdown
-![downloads](https://img.shields.io/badge/dynamic/xml?url=https%3A%2F%2Fraw.githubusercontent.com%2F<GITHUB_OWNER>%2F<GITHUB_REPO>%2F<GITHUB_BRANCH>%2FOWNER%2FREPO%2FPACKAGE.xml&query=%2Fxml%2Fdownloads&label=downloads)
+![downloads](https://img.shields.io/badge/dynamic/xml?url=<RAW_BASE_ENCODED>%2FOWNER%2FREPO%2FPACKAGE.xml&query=%2Fxml%2Fdownloads&label=downloads)
 \`\`\`
 
 Other members work the same way: \`$.downloads_month\`, \`$.downloads_week\`, \`$.downloads_day\`,
 \`$.versions\`, \`$.owner_rank\`, and the exact numbers under \`raw_\` names.
 `
 
+const rawBase = (v: ReadmeValues): string => rawBaseUrl(v.serverUrl, v.owner, v.repo, v.branch)
+
+function fetchFrom(v: ReadmeValues): string {
+  const file = 'OWNER/REPO/PACKAGE.json'
+  const lines = [`- \`${rawBase(v)}/${file}\``]
+  // On github.com the server also serves `/raw/` (a redirect to the first); elsewhere the two are one URL.
+  if (isGitHubCom(v.serverUrl)) lines.push(`- \`${v.serverUrl.replace(/\/+$/, '')}/${v.owner}/${v.repo}/raw/${v.branch}/${file}\``)
+  return lines.join('\n')
+}
+
+function hostNote(v: ReadmeValues): string {
+  if (isGitHubCom(v.serverUrl)) return ''
+  return (
+    '\n> This index lives on a GitHub Enterprise Server. shields.io draws these badges only when it can ' +
+    'fetch the file over the internet: on a server it cannot reach, or when reading the file needs a sign-in, ' +
+    'the badge shows an error. The JSON and XML files work for anyone who can read this repository.\n'
+  )
+}
+
+// Computed ones first: their text holds the plain placeholders filled below.
 const PLACEHOLDERS: readonly [string, (v: ReadmeValues) => string][] = [
+  ['<FETCH_FROM>', fetchFrom],
+  ['<HOST_NOTE>', hostNote],
+  ['<RAW_BASE_ENCODED>', (v) => encodeURIComponent(rawBase(v))],
+  ['<RAW_BASE>', rawBase],
   ['<GITHUB_OWNER>', (v) => v.owner],
   ['<GITHUB_REPO>', (v) => v.repo],
   ['<GITHUB_BRANCH>', (v) => v.branch],

@@ -12,6 +12,11 @@ export interface FakeRequest {
   path: string
   /** The absolute URL (base = the server), for building Link headers. */
   url: URL
+  /**
+   * The path the routes match on: as received, except that the Enterprise layout's `/api/v3/...`
+   * and `/api/uploads/...` are mapped to the github.com layout's `/api/...` and `/uploads/...`.
+   */
+  route: string
   headers: IncomingHttpHeaders
   body: Buffer
 }
@@ -22,11 +27,13 @@ export interface Reply {
   body: string | Uint8Array
 }
 
-/** The three base URLs every route may need to render links. */
+/** The base URLs every route may need to render links. */
 export interface BaseUrls {
   /** http://127.0.0.1:PORT (also GITHUB_SERVER_URL). */
   url: string
   apiUrl: string
+  /** Where release assets are uploaded (`upload_url` starts with it). */
+  uploadsUrl: string
   registryUrl: string
 }
 

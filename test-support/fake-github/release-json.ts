@@ -9,7 +9,7 @@ export function releaseJson(release: FakeRelease, scenario: Scenario, urls: Base
   return {
     url: api,
     assets_url: `${api}/assets`,
-    upload_url: `${urls.url}/uploads/repos/${full}/releases/${release.id}/assets{?name,label}`,
+    upload_url: `${urls.uploadsUrl}/repos/${full}/releases/${release.id}/assets{?name,label}`,
     html_url: `${urls.url}/${full}/releases/tag/${encodeURIComponent(release.tag_name)}`,
     id: release.id,
     node_id: `RE_kwDO${Buffer.from(String(release.id)).toString('base64url')}`,

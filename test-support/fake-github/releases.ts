@@ -63,7 +63,7 @@ export class ReleaseStore {
 
   /** `/api/repos/{o}/{r}/releases...` and `/api/repos/{o}/{r}/git/refs/tags/{tag}`. */
   api(request: FakeRequest, scenario: Scenario, urls: BaseUrls): Reply | null {
-    const segments = rawSegments(request.url.pathname).slice(1)
+    const segments = rawSegments(request.route).slice(1)
     if (segments[0] !== 'repos' || segments.length < 4) return null
     const [, owner = '', repo = '', section = ''] = segments
     const rest = segments.slice(4).map((segment) => decodeSegment(segment) ?? '')
@@ -127,7 +127,7 @@ export class ReleaseStore {
 
   /** `POST /uploads/repos/{o}/{r}/releases/{id}/assets?name=N&label=L` with the raw bytes as body. */
   upload(request: FakeRequest, scenario: Scenario, urls: BaseUrls): Reply | null {
-    const segments = rawSegments(request.url.pathname)
+    const segments = rawSegments(request.route)
     const [, , owner = '', repo = '', releases, id, assets] = segments
     if (segments.length !== 7 || releases !== 'releases' || assets !== 'assets' || request.method !== 'POST') return null
     if (!this.isMain(scenario, owner, repo)) return notFoundJson()

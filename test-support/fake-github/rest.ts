@@ -10,7 +10,7 @@ import { paginate } from './paginate.js'
 /** Routes `/api/...` account and repository reads; null when the path is not one of them. */
 export function restAccounts(request: FakeRequest, scenario: Scenario, urls: BaseUrls): Reply | null {
   if (request.method !== 'GET') return null
-  const segments = rawSegments(request.url.pathname).slice(1) // drop "api"
+  const segments = rawSegments(request.route).slice(1) // drop "api"
   const [head, login, sub, extra] = segments.map((segment) => decodeSegment(segment) ?? '')
   if (head === 'users' && login !== undefined && extra === undefined) {
     const account = findAccount(scenario, login)

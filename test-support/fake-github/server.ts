@@ -1,6 +1,7 @@
 /**
- * The fake GitHub (SPEC 8): one node:http server on 127.0.0.1 serving REST and GraphQL under `/api`,
- * the github.com HTML pages at the root, release uploads and downloads, and the container registry
+ * The fake GitHub (SPEC 8): one node:http server on 127.0.0.1 serving REST and GraphQL under `/api`
+ * (github.com layout: REST `/api`, GraphQL `/api/graphql`, uploads `/uploads`; Enterprise layout:
+ * REST `/api/v3`, GraphQL `/api/graphql`, uploads `/api/uploads`), the github.com HTML pages at the root, release uploads and downloads, and the container registry
  * under `/registry`, and the scenario repository over git's smart HTTP (`git-http.ts`), all from a
  * `Scenario`. Latency, faults, rate limits and ETags are applied here,
  * around routes that only map a request to a reply.
@@ -28,7 +29,14 @@ export interface FakeGitHubOptions {
   latencyMs?: number
   /** Per-hour primary limits; default 5000 each. */
   rateLimit?: { rest?: number; graphql?: number }
+  /**
+   * Where the APIs live: `github.com` (REST at `/api` standing for api.github.com, GraphQL at its
+   * `/graphql`) or `enterprise` (GitHub Enterprise Server: REST `/api/v3`, GraphQL `/api/graphql`).
+   */
+  layout?: FakeLayout
 }
+
+export type FakeLayout = 'github.com' | 'enterprise'
 
 export type RequestKind = 'rest' | 'graphql' | 'page' | 'registry' | 'upload' | 'download' | 'git'
 
@@ -46,7 +54,11 @@ export class FakeGitHub {
   readonly url: string
   readonly serverUrl: string
   readonly apiUrl: string
+  /** GITHUB_GRAPHQL_URL of this layout. */
+  readonly graphqlUrl: string
+  readonly uploadsUrl: string
   readonly registryUrl: string
+  readonly layout: FakeLayout
   /** Tests may mutate or replace it between runs (downloads grow, packages vanish). */
   scenario: Scenario
   readonly requests: RequestLogEntry[] = []
@@ -64,7 +76,10 @@ export class FakeGitHub {
     this.server = server
     this.url = `http://127.0.0.1:${port}`
     this.serverUrl = this.url
-    this.apiUrl = `${this.url}/api`
+    this.layout = options.layout ?? 'github.com'
+    this.apiUrl = this.layout === 'enterprise' ? `${this.url}/api/v3` : `${this.url}/api`
+    this.graphqlUrl = `${this.url}/api/graphql`
+    this.uploadsUrl = this.layout === 'enterprise' ? `${this.url}/api/uploads` : `${this.url}/uploads`
     this.registryUrl = `${this.url}/registry`
     this.scenario = options.scenario
     this.latencyMs = options.latencyMs ?? 0
@@ -122,21 +137,16 @@ export class FakeGitHub {
   }
 
   private get urls(): BaseUrls {
-    return { url: this.url, apiUrl: this.apiUrl, registryUrl: this.registryUrl }
+    return { url: this.url, apiUrl: this.apiUrl, uploadsUrl: this.uploadsUrl, registryUrl: this.registryUrl }
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = []
     for await (const chunk of req) chunks.push(chunk as Buffer)
     const path = req.url ?? '/'
-    const request: FakeRequest = {
-      method: req.method ?? 'GET',
-      path,
-      url: new URL(path, this.url),
-      headers: req.headers,
-      body: Buffer.concat(chunks)
-    }
-    const kind = classify(request.url.pathname)
+    const url = new URL(path, this.url)
+    const { kind, route } = this.layout === 'enterprise' ? enterpriseRoute(url.pathname) : { kind: classify(url.pathname), route: url.pathname }
+    const request: FakeRequest = { method: req.method ?? 'GET', path, url, route, headers: req.headers, body: Buffer.concat(chunks) }
     if (this.latencyMs > 0) await sleep(this.latencyMs)
     const delay = this.faults.takeDelay(path)
     if (delay > 0) await sleep(delay)
@@ -167,7 +177,7 @@ export class FakeGitHub {
       return bucket ? withHeaders(reply, bucket.headers()) : reply
     }
     if (!bucket) return conditional(request, this.route(request, kind))
-    if (request.url.pathname === '/api/rate_limit') return this.rateLimitReply()
+    if (request.route === '/api/rate_limit') return this.rateLimitReply()
     if (bucket.exhausted()) {
       return withHeaders(
         jsonReply(403, {
@@ -227,6 +237,22 @@ function classify(pathname: string): RequestKind {
   if (pathname.startsWith('/storage/') || /^\/[^/]+\/[^/]+\/releases\/download\//.test(pathname)) return 'download'
   if (pathname === '/registry' || pathname.startsWith('/registry/')) return 'registry'
   return 'page'
+}
+
+/**
+ * The Enterprise layout mapped onto the routes: `/api/v3/X` is REST `X`, `/api/uploads/X` the
+ * uploads, `/api/graphql` GraphQL; any other `/api/...` path (among them `/api/v3/graphql`, where
+ * a client that derives GraphQL from the REST base would post) is a REST 404.
+ */
+function enterpriseRoute(pathname: string): { kind: RequestKind; route: string } {
+  if (pathname === '/api/graphql') return { kind: 'graphql', route: pathname }
+  if (pathname.startsWith('/api/uploads/')) return { kind: 'upload', route: pathname.slice('/api'.length) }
+  const v3 = /^\/api\/v3(\/.*)?$/.exec(pathname)
+  if (v3 && v3[1] !== '/graphql') return { kind: 'rest', route: `/api${v3[1] ?? ''}` }
+  if (pathname === '/api' || pathname.startsWith('/api/')) return { kind: 'rest', route: '/api/not-in-this-layout' }
+  // github.com's upload host has no counterpart at the root here: such a request is a page 404.
+  if (pathname.startsWith('/uploads/')) return { kind: 'page', route: '/uploads/not-in-this-layout' }
+  return { kind: classify(pathname), route: pathname }
 }
 
 function withHeaders(reply: Reply, headers: Record<string, string>): Reply {

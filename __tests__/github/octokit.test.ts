@@ -1,5 +1,6 @@
 /**
- * REST, GraphQL and releases through the real HTTP client against the fake GitHub.
+ * REST, GraphQL and releases through the Octokit adapter against the fake GitHub, in both of its
+ * layouts (github.com and GitHub Enterprise Server), with the budget reserve and rate limits.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import diagnostics from 'node:diagnostics_channel'
@@ -7,8 +8,10 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { FakeGitHub } from '../../test-support/fake-github/server.js'
 import type { Scenario } from '../../test-support/scenario.js'
-import { HttpClient } from '../../src/github/http.js'
-import { ApiError, GraphQLError, createApi, nextLink, type GitHubApi } from '../../src/github/api.js'
+import type { GitHubApi } from '../../src/github/octokit.js'
+import { ApiError, GraphQLError } from '../../src/github/api-errors.js'
+import { BudgetExhausted } from '../../src/github/http.js'
+import { fakeGitHubApi } from '../../test-support/github-api.js'
 
 const TOKEN = 'test-token'
 const followers = Array.from({ length: 150 }, (_, i) => `fan-${i}`)
@@ -29,20 +32,9 @@ function scenario(): Scenario {
 
 let gh: FakeGitHub
 let api: GitHubApi
-function newHttp(apiUrl: string): HttpClient {
-  return new HttpClient({
-    userAgent: 'backage-action/1.0 (+test)',
-    token: TOKEN,
-    concurrency: 2,
-    apiUrl,
-    pageJitterMs: 0,
-    baseDelayMs: 1,
-    sleep: async () => undefined
-  })
-}
 beforeAll(async () => {
   gh = await FakeGitHub.start({ scenario: scenario() })
-  api = createApi(newHttp(gh.apiUrl), { apiUrl: gh.apiUrl, repository: { owner: 'alice', name: 'backage' } })
+  api = fakeGitHubApi(gh, { token: TOKEN }).api
 })
 afterAll(async () => {
   await gh.stop()
@@ -74,12 +66,6 @@ describe('REST', () => {
       '/api/users/alice/followers?per_page=100',
       '/api/users/alice/followers?per_page=100&page=2'
     ])
-  })
-
-  it('parses Link headers', () => {
-    expect(nextLink('<https://x/a?page=2>; rel="next", <https://x/a?page=5>; rel="last"')).toBe('https://x/a?page=2')
-    expect(nextLink('<https://x/a?page=1>; rel="prev"')).toBeNull()
-    expect(nextLink(undefined)).toBeNull()
   })
 })
 
@@ -167,10 +153,10 @@ describe('releases', () => {
     }
     diagnostics.subscribe('undici:request:create', onCreate)
     try {
-      const viaRedirect = createApi(newHttp(redirectorUrl), { apiUrl: redirectorUrl, repository: { owner: 'alice', name: 'backage' } })
+      const viaRedirect = fakeGitHubApi({ apiUrl: redirectorUrl, graphqlUrl: `${redirectorUrl}/graphql`, scenario: gh.scenario }, { token: TOKEN }).api
       const data = await viaRedirect.downloadAsset({ ...asset, url: `${redirectorUrl}/repos/alice/backage/releases/assets/${asset.id}` })
       expect([...data]).toEqual([1, 2, 3])
-      expect(seen).toEqual([`Bearer ${TOKEN}`])
+      expect(seen).toEqual([`token ${TOKEN}`])
       const toStorage = sent.filter((request) => request.origin === gh.url)
       expect(toStorage).toHaveLength(1)
       expect(toStorage[0]?.authorization).toBeUndefined()
@@ -186,7 +172,7 @@ describe('the API reserve', () => {
   it('stops scraping calls at the reserve but lets the snapshot release calls spend it', async () => {
     const limited = await FakeGitHub.start({ scenario: scenario(), rateLimit: { rest: 55 } })
     try {
-      const limitedApi = createApi(newHttp(limited.apiUrl), { apiUrl: limited.apiUrl, repository: { owner: 'alice', name: 'backage' } })
+      const limitedApi = fakeGitHubApi(limited).api
       let stopped: unknown = null
       for (let i = 0; i < 10 && stopped === null; i++) await limitedApi.getOwner('alice').catch((error: unknown) => (stopped = error))
       expect(stopped).toBeInstanceOf(Error)
@@ -200,6 +186,112 @@ describe('the API reserve', () => {
       expect(limited.releases).toHaveLength(0)
     } finally {
       await limited.stop()
+    }
+  })
+})
+
+describe('drafts', () => {
+  it('creates a draft and publishes it with PATCH draft=false', async () => {
+    const draft = await api.createRelease({ tag: 'snapshot-20261123-000000', name: 's', body: 'b', draft: true })
+    expect(draft.draft).toBe(true)
+    expect(gh.releases.find((r) => r.id === draft.id)?.draft).toBe(true)
+    const published = await api.publishRelease(draft)
+    expect(published).toMatchObject({ id: draft.id, draft: false, tag_name: 'snapshot-20261123-000000' })
+    expect(gh.releases.find((r) => r.id === draft.id)?.draft).toBe(false)
+    expect(gh.requests.some((r) => r.method === 'PATCH' && r.path === `/api/repos/alice/backage/releases/${draft.id}`)).toBe(true)
+    await api.deleteRelease(published)
+  })
+})
+
+describe('rate limits and counting', () => {
+  it('counts every request by kind and reads the GraphQL budget apart from the REST one', async () => {
+    const fresh = await FakeGitHub.start({ scenario: scenario() })
+    try {
+      const { api: counted, budget } = fakeGitHubApi(fresh)
+      await counted.getOwner('alice')
+      await counted.restList('/users/alice/followers') // two pages
+      await counted.graphql('query { user(login: "alice") { login } }')
+      const release = await counted.createRelease({ tag: 't', name: 't', body: '' })
+      await counted.uploadAsset(release, 'a.bin', new Uint8Array([1]), 'application/octet-stream')
+      expect(budget.stats().requests).toEqual({ rest: 4, graphql: 1, upload: 1 })
+      expect(budget.stats().rateLimit.graphql).toMatchObject({ limit: 5000, remaining: 4999 })
+      expect(budget.stats().rateLimit.rest?.limit).toBe(5000)
+    } finally {
+      await fresh.stop()
+    }
+  })
+
+  it('waits out a secondary rate limit (throttling plugin) and a 500 (retry plugin), counting the retries', async () => {
+    const fresh = await FakeGitHub.start({ scenario: scenario() })
+    try {
+      const { api: retrying, budget } = fakeGitHubApi(fresh)
+      fresh.inject({ path: '/api/users/alice', status: 403, secondaryRateLimit: true, retryAfter: 1, times: 1 })
+      fresh.inject({ path: '/api/users/acme', status: 500, times: 1 })
+      expect(await retrying.getOwner('alice')).toMatchObject({ login: 'alice' })
+      expect(await retrying.getOwner('acme')).toMatchObject({ login: 'acme' })
+      expect(fresh.requests.map((r) => `${r.path} ${r.status}`)).toEqual([
+        '/api/users/alice 403',
+        '/api/users/alice 200',
+        '/api/users/acme 500',
+        '/api/users/acme 200'
+      ])
+      expect(budget.stats().requests.rest).toBe(4)
+    } finally {
+      await fresh.stop()
+    }
+  })
+
+  it('stops gracefully (BudgetExhausted) when the primary limit is spent and its reset is too far', async () => {
+    const spent = await FakeGitHub.start({ scenario: scenario(), rateLimit: { rest: 1 } })
+    try {
+      const { api: limited } = fakeGitHubApi(spent, { reserve: { rest: 0, graphql: 0 } })
+      await limited.getOwner('alice')
+      const error = await limited.getOwner('acme').catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(BudgetExhausted)
+      expect(error).toMatchObject({ resource: 'rest' })
+      expect((error as BudgetExhausted).resetAt).toBeInstanceOf(Date)
+    } finally {
+      await spent.stop()
+    }
+  })
+})
+
+describe('GitHub Enterprise layout', () => {
+  it('posts GraphQL to GITHUB_GRAPHQL_URL (/api/graphql), REST and uploads under /api/v3 and /api/uploads', async () => {
+    const ghe = await FakeGitHub.start({ scenario: scenario(), layout: 'enterprise' })
+    try {
+      expect(ghe.apiUrl).toBe(`${ghe.url}/api/v3`)
+      const { api: enterprise } = fakeGitHubApi(ghe)
+      const data = await enterprise.graphql<{ user: { login: string } }>('query { user(login: "alice") { login } }')
+      expect(data.user.login).toBe('alice')
+      expect(await enterprise.getOwner('acme')).toMatchObject({ type: 'Organization' })
+      expect(await enterprise.restList('/users/alice/followers')).toHaveLength(followers.length)
+      const release = await enterprise.createRelease({ tag: 'ghe', name: 'ghe', body: '' })
+      expect(release.upload_url.startsWith(`${ghe.url}/api/uploads/`)).toBe(true)
+      await enterprise.uploadAsset(release, 'db.zst', new Uint8Array([7]), 'application/zstd')
+      expect(ghe.releases[0]?.assets.map((a) => a.name)).toEqual(['db.zst'])
+      const paths = ghe.requests.map((r) => `${r.method} ${r.path.split('?')[0]} ${r.status}`)
+      expect(paths).toEqual([
+        'POST /api/graphql 200',
+        'GET /api/v3/users/acme 200',
+        'GET /api/v3/users/alice/followers 200',
+        'GET /api/v3/users/alice/followers 200',
+        'POST /api/v3/repos/alice/backage/releases 201',
+        `POST /api/uploads/repos/alice/backage/releases/${release.id}/assets 201`
+      ])
+    } finally {
+      await ghe.stop()
+    }
+  })
+
+  it('answers 404 where a client deriving GraphQL from the REST base would post', async () => {
+    const ghe = await FakeGitHub.start({ scenario: scenario(), layout: 'enterprise' })
+    try {
+      const reply = await fetch(`${ghe.apiUrl}/graphql`, { method: 'POST', body: '{"query":"{ viewer { login } }"}', headers: { authorization: 'token x' } })
+      expect(reply.status).toBe(404)
+      expect(ghe.requests.map((r) => r.path)).toEqual(['/api/v3/graphql'])
+    } finally {
+      await ghe.stop()
     }
   })
 })
