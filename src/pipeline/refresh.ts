@@ -244,6 +244,7 @@ async function refreshOwnerPackages(stage: StageContext, login: string, owner: L
       `${login}: listing not fully understood (${listing.problem.page}: ${listing.problem.marker}); nothing is removed on its evidence`
     )
   }
+  for (const url of listing.legacy) deps.log.info(`${login}: legacy package entry skipped (counted, not read): ${url}`)
 
   const tasks = packageTasks(deps, login, listing)
   const ownerResult = { login, packages: 0, downloads: 0 }
