@@ -3,24 +3,32 @@
  * shapes; never by utility classes or positions (GitHub renames classes, e.g. `mb-1` → `tmp-mb-1`).
  * Everything here is linear in the size of the page, whatever its shape (SPEC 12: a page may be 10 MB).
  */
-import { load, type CheerioAPI } from 'cheerio/slim'
-import type { AnyNode, Element, Text } from 'domhandler'
+import { DomHandler, Parser } from 'htmlparser2'
+import type { AnyNode, Document, Element, Text } from 'domhandler'
 import { NotUnderstood } from '../../types.js'
 import { parseCount } from './count.js'
 
-export type { CheerioAPI, Element }
+export type { Element }
 
 /**
  * Texts longer than this (in non-space characters) are never a label, a count or a version name: their
  * text is not kept, so a page of deeply nested text cannot make the parser hold its text once per level.
  */
 const SHORT_TEXT = 256
+/**
+ * Deepest element nesting understood. Real pages nest about 25 deep; browsers stop at 512. The HTML
+ * parser's work per tag grows with the depth, so a deeper page is refused before it costs more.
+ */
+export const MAX_DEPTH = 512
+/** Elements whose content is never visible text (and could look like a label). */
+const INVISIBLE = new Set(['script', 'style', 'template', 'noscript'])
 
 export interface Page {
-  $: CheerioAPI
   url: string
-  /** Every element in document order. */
+  /** Every visible element in document order (script, style, template and noscript left out). */
   elements: Element[]
+  /** Where each element's subtree ends in `elements` (exclusive), and where it starts. */
+  spans: Map<Element, { start: number; end: number }>
   /**
    * The visible text of every node whose text is short (whitespace runs collapsed, not trimmed);
    * absent for longer ones. Computed once, bottom-up.
@@ -30,15 +38,29 @@ export interface Page {
   longTexts: Text[]
 }
 
+/** The DOM builder, refusing to nest deeper than MAX_DEPTH. */
+class DepthLimitedHandler extends DomHandler {
+  override onopentag(name: string, attribs: Record<string, string>): void {
+    if (this.tagStack.length > MAX_DEPTH) throw new RangeError(`elements nested deeper than ${MAX_DEPTH}`)
+    super.onopentag(name, attribs)
+  }
+}
+
+function parseHtml(html: string, url: string): Document {
+  const handler = new DepthLimitedHandler()
+  try {
+    new Parser(handler).end(html)
+  } catch (error) {
+    if (error instanceof RangeError) throw new NotUnderstood(url, 'page', error.message)
+    throw error
+  }
+  return handler.root
+}
+
 export function loadPage(html: string, url: string): Page {
-  const $ = load(html)
-  // script/style/template hold no visible content, only text that could look like a label
-  $('script, style, template, noscript').remove()
-  const elements = $('*')
-    .toArray()
-    .filter((node): node is Element => node.type === 'tag' || node.type === 'script' || node.type === 'style')
-  const longTexts: Text[] = []
-  return { $, url, elements, shortTexts: shortTextsOf($.root().toArray(), longTexts), longTexts }
+  const page: Page = { url, elements: [], spans: new Map(), shortTexts: new Map(), longTexts: [] }
+  walk(page, parseHtml(html, url))
+  return page
 }
 
 /** Joins two collapsed texts so that the result is collapsed too (one space where both have one). */
@@ -49,38 +71,66 @@ function joinCollapsed(a: string, b: string): string {
 }
 
 /**
- * Short texts of every node under the roots, children before parents, without recursion (a page can
- * nest deeper than the stack). A parent with one non-empty child shares that child's string.
+ * One walk over the document, without recursion (a page can nest deeper than the stack): elements in
+ * document order with their spans, and short texts, children before parents. A parent with one
+ * non-empty child shares that child's string.
  */
-function shortTextsOf(roots: AnyNode[], longTexts: Text[]): Map<AnyNode, string> {
-  const texts = new Map<AnyNode, string>()
+function walk(page: Page, root: Document): void {
   const letters = new Map<AnyNode, number>()
-  const stack: { node: AnyNode; expanded: boolean }[] = roots.map((node) => ({ node, expanded: false }))
+  const stack: { node: AnyNode; expanded: boolean }[] = [{ node: root, expanded: false }]
   while (stack.length > 0) {
     const top = stack.pop() as { node: AnyNode; expanded: boolean }
     const { node } = top
     if (node.type === 'text') {
       const count = node.data.replace(/\s+/g, '').length
       letters.set(node, count)
-      if (count <= SHORT_TEXT) texts.set(node, node.data.replace(/\s+/g, ' '))
-      else longTexts.push(node)
+      if (count <= SHORT_TEXT) page.shortTexts.set(node, node.data.replace(/\s+/g, ' '))
+      else page.longTexts.push(node)
       continue
     }
     if (!('children' in node)) continue // comments, directives: no visible text
+    const element = node.type === 'root' || node.type === 'cdata' ? null : node
     if (!top.expanded) {
+      if (element && INVISIBLE.has(element.name)) continue
+      if (element) {
+        page.spans.set(element, { start: page.elements.length, end: page.elements.length })
+        page.elements.push(element)
+      }
       stack.push({ node, expanded: true })
       for (let i = node.children.length - 1; i >= 0; i--) stack.push({ node: node.children[i] as AnyNode, expanded: false })
       continue
     }
+    if (element) (page.spans.get(element) as { end: number }).end = page.elements.length
     let count = 0
     for (const child of node.children) count += letters.get(child) ?? 0
     letters.set(node, count)
     if (count > SHORT_TEXT) continue
     let text = ''
-    for (const child of node.children) text = joinCollapsed(text, texts.get(child) ?? '')
-    texts.set(node, text)
+    for (const child of node.children) text = joinCollapsed(text, page.shortTexts.get(child) ?? '')
+    page.shortTexts.set(node, text)
   }
-  return texts
+}
+
+/** The elements inside `el` (not itself), in document order. */
+export function descendants(page: Page, el: Element): Element[] {
+  const span = page.spans.get(el)
+  return span ? page.elements.slice(span.start + 1, span.end) : []
+}
+
+/** The elements of the page (or inside `within`) with this tag name and, when given, these attributes. */
+export function elementsNamed(page: Page, name: string, attributes: Record<string, string | true> = {}, within?: Element): Element[] {
+  const pool = within ? descendants(page, within) : page.elements
+  const wanted = Object.entries(attributes)
+  return pool.filter(
+    (el) =>
+      (name === '*' || el.name === name) &&
+      wanted.every(([key, value]) => (value === true ? el.attribs[key] !== undefined : el.attribs[key] === value))
+  )
+}
+
+/** Whether the element's `class` attribute lists this class. */
+export function hasClass(el: Element, name: string): boolean {
+  return (el.attribs['class'] ?? '').split(/\s+/).includes(name)
 }
 
 /** The `sr-only` label every version row carries: rows are found by it, and it names their marker. */
@@ -169,16 +219,16 @@ export function linkUrl(page: Page, el: Element): URL | null {
  * highest `page=N` linked from it; null when the page has no pager.
  */
 export function totalPagesOf(page: Page): number | null {
-  const pager = page.$('[aria-label="Pagination"]').first()
-  if (pager.length === 0) return null
-  const stated = pager.find('[data-total-pages]').first().attr('data-total-pages')
+  const [pager] = elementsNamed(page, '*', { 'aria-label': 'Pagination' })
+  if (!pager) return null
+  const stated = elementsNamed(page, '*', { 'data-total-pages': true }, pager)[0]?.attribs['data-total-pages']
   if (stated !== undefined) {
     const n = parseCount(stated)
     if (n === null || n < 1) throw new NotUnderstood(page.url, 'data-total-pages', `value ${show(stated)}`)
     return n
   }
   let highest = 1
-  for (const a of pager.find('a[href]').toArray()) {
+  for (const a of elementsNamed(page, 'a', { href: true }, pager)) {
     const n = parseCount(linkUrl(page, a)?.searchParams.get('page') ?? undefined)
     if (n !== null && n > highest) highest = n
   }

@@ -5,7 +5,7 @@
 import { isLogin, packageRef, type PackageRefInput } from '../../package-ref.js'
 import { NotUnderstood, type ListingEntry, type ListingPage } from '../../types.js'
 import { parsePackageLinkPath } from '../urls.js'
-import { linkUrl, loadPage, show, statedCount, totalPagesOf } from './dom.js'
+import { elementsNamed, linkUrl, loadPage, show, statedCount, totalPagesOf } from './dom.js'
 
 // Shaped like an entry (`/{users|orgs}/OWNER/packages/TYPE/package/PKG`), before anything is checked.
 const ENTRY_SHAPE = /^\/(?:users|orgs)\/([^/]*)\/packages\/[^/]*\/package\//
@@ -41,7 +41,7 @@ export function parseListing(html: string, pageUrl: string, owner: string): List
   const legacy = new Set<string>()
   let current: PackageRefInput | null = null
   let currentHref = ''
-  for (const a of page.$('a[href]').toArray()) {
+  for (const a of elementsNamed(page, 'a', { href: true })) {
     const url = linkUrl(page, a)
     if (!url) continue
     const path = url.pathname

@@ -1,7 +1,7 @@
 /** The package page (SPEC 5.2): exact total, the 30-day chart, last published, recent tagged versions. */
 import { NotUnderstood, type DailyCount, type PackagePage, type VersionRow } from '../../types.js'
 import { chartProblem, parseCount } from './count.js'
-import { loadPage, numberOfLabel, show, uniqueLabel, valueElement, VERSION_DOWNLOADS_LABEL, type Page } from './dom.js'
+import { elementsNamed, loadPage, numberOfLabel, show, uniqueLabel, valueElement, VERSION_DOWNLOADS_LABEL, type Page } from './dom.js'
 import { linkedVersionIds, versionRows } from './rows.js'
 
 const TOTAL_LABEL = 'Total downloads'
@@ -51,10 +51,11 @@ function readRecent(page: Page): VersionRow[] {
 
 /** The 30 bars of the chart, oldest first; anything else is not a month (SPEC 12). */
 function readChart(page: Page): DailyCount[] {
-  const charts = page.$(`[aria-label="${CHART_LABEL}"]`)
-  if (charts.length !== 1) throw new NotUnderstood(page.url, CHART_LABEL, `found ${charts.length} charts`)
+  const charts = elementsNamed(page, '*', { 'aria-label': CHART_LABEL })
+  const [chart] = charts
+  if (charts.length !== 1 || !chart) throw new NotUnderstood(page.url, CHART_LABEL, `found ${charts.length} charts`)
   const daily: DailyCount[] = []
-  for (const bar of charts.find('rect[data-date]').toArray()) {
+  for (const bar of elementsNamed(page, 'rect', { 'data-date': true }, chart)) {
     const date = bar.attribs['data-date'] ?? ''
     const count = parseCount(bar.attribs['data-merge-count'])
     if (count === null) throw new NotUnderstood(page.url, CHART_LABEL, `bar ${show(date)} has no exact count`)
@@ -73,7 +74,8 @@ function readLastPublished(page: Page): string | null {
   const label = part(() => uniqueLabel(page, 'Last published'), null, [])
   const value = label && valueElement(label)
   if (!value) return null
-  const candidates = [page.$(value).find('relative-time[datetime]').attr('datetime'), value.attribs['title']]
+  const times = elementsNamed(page, 'relative-time', { datetime: true }, value)
+  const candidates = [times[0]?.attribs['datetime'], value.attribs['title']]
   for (const candidate of candidates) {
     const utc = candidate ? toUtc(candidate) : null
     if (utc) return utc

@@ -6,7 +6,7 @@ import type { AnyNode, Element } from 'domhandler'
 import { NotUnderstood, type VersionRow } from '../../types.js'
 import { parseVersionLinkPath } from '../urls.js'
 import { parseCount } from './count.js'
-import { linkUrl, show, visibleText, VERSION_DOWNLOADS_LABEL, type Page } from './dom.js'
+import { elementsNamed, hasClass, linkUrl, show, visibleText, VERSION_DOWNLOADS_LABEL, type Page } from './dom.js'
 
 interface VersionLink {
   el: Element
@@ -25,7 +25,7 @@ function versionLink(page: Page, a: Element): VersionLink | null {
 /** Every version link of the page, in document order. */
 function versionLinks(page: Page): VersionLink[] {
   const links: VersionLink[] = []
-  for (const a of page.$('a[href]').toArray()) {
+  for (const a of elementsNamed(page, 'a', { href: true })) {
     const link = versionLink(page, a)
     if (link) links.push(link)
   }
@@ -61,10 +61,7 @@ function countsPerElement(page: Page, nodes: readonly AnyNode[]): Map<AnyNode, n
  * the smallest ancestor of the label that also holds a version link, and it must hold no other label.
  */
 export function versionRows(page: Page): VersionRow[] {
-  const labels = page
-    .$('.sr-only')
-    .toArray()
-    .filter((el) => visibleText(page, el) === VERSION_DOWNLOADS_LABEL)
+  const labels = page.elements.filter((el) => hasClass(el, 'sr-only') && visibleText(page, el) === VERSION_DOWNLOADS_LABEL)
   if (labels.length === 0) return []
   const links = versionLinks(page)
   const linksIn = countsPerElement(page, links.map((link) => link.el))
@@ -83,11 +80,7 @@ export function versionRows(page: Page): VersionRow[] {
 }
 
 function readRow(page: Page, row: Element, label: Element, linkOf: Map<Element, VersionLink>): VersionRow {
-  const links = page
-    .$(row)
-    .find('a[href]')
-    .toArray()
-    .flatMap((a) => linkOf.get(a) ?? [])
+  const links = elementsNamed(page, 'a', { href: true }, row).flatMap((a) => linkOf.get(a) ?? [])
   const ids = new Set(links.map((l) => l.id))
   const [id] = [...ids]
   if (ids.size !== 1 || id === undefined) throw new NotUnderstood(page.url, 'version link', `a row links ${ids.size} version ids`)
@@ -106,10 +99,7 @@ function readRow(page: Page, row: Element, label: Element, linkOf: Map<Element, 
  * version link without `?tag=`: an untagged container row's digest, another type's version name.
  */
 function rowName(page: Page, row: Element, links: VersionLink[]): string {
-  const digest = page
-    .$(row)
-    .find('clipboard-copy[value^="sha256:"]')
-    .toArray()
+  const digest = elementsNamed(page, 'clipboard-copy', { value: true }, row)
     .map((el) => el.attribs['value'] ?? '')
     .find((value) => /^sha256:[0-9a-f]{64}$/.test(value))
   if (digest) return digest
