@@ -178,6 +178,20 @@ describeReal(`real captures (${present ? 'present' : 'SKIPPED: ../shared/fixture
       expect(page.recent.reduce((s, r) => s + r.downloads, 0)).toBe(820)
     })
 
+    it('with a Total downloads title of 9007199254740993 or of 400 digits, is not understood', () => {
+      for (const title of ['9007199254740993', '9'.repeat(400)]) {
+        const unsafe = html.replace('<h3 title="15130">', `<h3 title="${title}">`)
+        expect(unsafe).not.toBe(html)
+        expect(() => parsePackagePage(unsafe, url)).toThrow(/Total downloads/)
+      }
+    })
+
+    it('with the heading after Total downloads removed, nothing further down is read as the total', () => {
+      const headless = html.replace('<h3 title="15130">15.1K</h3>', '')
+      expect(headless).not.toBe(html)
+      expect(() => parsePackagePage(headless, url)).toThrow(/Total downloads/)
+    })
+
     it('with its newest bar removed (29 bars) the chart is not a month; the total still counts', () => {
       const short = html.replace(/<rect[^>]*data-date="2026-08-06"[^>]*>\s*<\/rect>/, '')
       expect(short).not.toBe(html)

@@ -8,7 +8,6 @@ import type { AnyNode, Document, Element, Text } from 'domhandler'
 import { NotUnderstood } from '../../types.js'
 import { parseCount } from './count.js'
 
-export type { Element }
 
 /**
  * Texts longer than this (in non-space characters) are never a label, a count or a version name: their

@@ -61,7 +61,7 @@ function countsPerElement(page: Page, nodes: readonly AnyNode[]): Map<AnyNode, n
  * the smallest ancestor of the label that also holds a version link, and it must hold no other label.
  */
 export function versionRows(page: Page): VersionRow[] {
-  const labels = page.elements.filter((el) => hasClass(el, 'sr-only') && visibleText(page, el) === VERSION_DOWNLOADS_LABEL)
+  const labels = page.elements.filter((el) => visibleText(page, el) === VERSION_DOWNLOADS_LABEL && hasClass(el, 'sr-only'))
   if (labels.length === 0) return []
   const links = versionLinks(page)
   const linksIn = countsPerElement(page, links.map((link) => link.el))
