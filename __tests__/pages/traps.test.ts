@@ -130,7 +130,7 @@ describe('listing entries', () => {
     const page = parseListing(read('listing-other-owner.html'), `${URL_BASE}orgs/acme/packages`, 'acme')
     expect(page.entries).toEqual([
       { ownerType: 'orgs', owner: 'acme', type: 'npm', name: 'widget', repo: null },
-      { ownerType: 'orgs', owner: 'ACME', type: 'npm', name: 'gadget', repo: 'gadget-repo' },
+      { ownerType: 'orgs', owner: 'acme', type: 'npm', name: 'gadget', repo: 'gadget-repo' }, // linked as ACME
       { ownerType: 'orgs', owner: 'acme', type: 'maven', name: 'com.acme.core', repo: 'core' }
     ])
     expect([page.unreadable, page.legacy, page.declaredCount]).toEqual([[], [], 3])

@@ -77,7 +77,7 @@ export async function readListing(
     if (unreadable) problem ??= { page: url, marker: `entry link ${unreadable.href} not understood: ${unreadable.reason}` }
     const onPage = new Set<string>()
     for (const entry of parsed.entries) {
-      const key = `${entry.type}/${entry.name}`
+      const key = `${entry.type}/${entry.name.toLowerCase()}` // names match case-insensitively (SPEC 12)
       onPage.add(key)
       byKey.set(key, entry)
     }

@@ -65,7 +65,8 @@ export function parseListing(html: string, pageUrl: string, owner: string): List
         unreadable.push({ href: path, reason: 'not a package link' })
         continue
       }
-      current = { ownerType: link.ownerType, owner: link.owner, type: link.type, name: link.name, repo: null }
+      // The login as the listing knows it: one owner keeps one spelling, however a link cases it.
+      current = { ownerType: link.ownerType, owner, type: link.type, name: link.name, repo: null }
       raw.push({ href: path, input: current })
       continue
     }
