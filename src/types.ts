@@ -84,6 +84,8 @@ export interface ListingPage {
   unreadable: { href: string; reason: string }[]
   /** Paths of this owner's legacy entries `/OWNER/REPO/packages/ID`: counted, not read. */
   legacy: string[]
+  /** Entry links of other owners, ignored (they still take a place on the page). */
+  others: number
   /** The count stated on the page (`N packages`): for this page or for the whole listing. */
   declaredCount: number
   /** Highest page number linked from the pager, null when there is no pager. */

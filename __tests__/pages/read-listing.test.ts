@@ -96,6 +96,13 @@ describe('readListing', () => {
     expect(result.problem?.marker).toBe('32 entries read but the page states 30 packages')
   })
 
+  it("another owner's entries still take their places on a page: a full page is not read as the last", async () => {
+    const others = (html: string, page: number): string =>
+      page === 1 ? html.replaceAll('/orgs/paged/packages/npm/package/p01', '/orgs/other/packages/npm/package/p01') : html
+    const result = readOf(await listing('paged', ['listing-per-page-1.html', 'listing-per-page-2.html'], others))
+    expect(result.entries.map((e) => e.name)).toEqual(Array.from({ length: 31 }, (_, i) => `p${String(i + 2).padStart(2, '0')}`))
+  })
+
   it('a later page answering 404 makes the listing incomplete', async () => {
     const result = readOf(await listing('paged', ['listing-per-page-1.html']))
     expect([result.complete, result.problem?.marker, result.entries.length]).toEqual([false, 'HTTP 404 on a later page', 30])

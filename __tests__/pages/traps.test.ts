@@ -133,7 +133,7 @@ describe('listing entries', () => {
       { ownerType: 'orgs', owner: 'acme', type: 'npm', name: 'gadget', repo: 'gadget-repo' }, // linked as ACME
       { ownerType: 'orgs', owner: 'acme', type: 'maven', name: 'com.acme.core', repo: 'core' }
     ])
-    expect([page.unreadable, page.legacy, page.declaredCount]).toEqual([[], [], 3])
+    expect([page.unreadable, page.legacy, page.others, page.declaredCount]).toEqual([[], [], 2, 3])
   })
 
   it('entry-shaped links that cannot be read are reported and never shift their repositories onto other entries', () => {

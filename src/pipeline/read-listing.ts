@@ -86,7 +86,8 @@ export async function readListing(
     totalPages = parsed.totalPages ?? totalPages
 
     const lastByPager = totalPages !== null && page >= totalPages
-    const shortPage = onPage.size + parsed.legacy.length + parsed.unreadable.length < LISTING_PAGE_SIZE
+    // Every entry-shaped link takes a place, read or not.
+    const shortPage = onPage.size + parsed.legacy.length + parsed.unreadable.length + parsed.others < LISTING_PAGE_SIZE
     // Without a pager, a stated count bounds the pages (a full last page would otherwise ask once more).
     const lastByCount = totalPages === null && page * LISTING_PAGE_SIZE >= parsed.declaredCount
     if (lastByPager || shortPage || lastByCount) break

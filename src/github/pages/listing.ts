@@ -39,6 +39,7 @@ export function parseListing(html: string, pageUrl: string, owner: string): List
   const raw: { href: string; input: PackageRefInput }[] = []
   const unreadable: Unreadable[] = []
   const legacy = new Set<string>()
+  let others = 0
   let current: PackageRefInput | null = null
   let currentHref = ''
   for (const a of elementsNamed(page, 'a', { href: true })) {
@@ -55,7 +56,10 @@ export function parseListing(html: string, pageUrl: string, owner: string): List
         unreadable.push({ href: path, reason: `owner ${show(linkOwner ?? shape[1] ?? '')} is not a valid login` })
         continue
       }
-      if (linkOwner.toLowerCase() !== listed) continue // another owner's package
+      if (linkOwner.toLowerCase() !== listed) {
+        others++ // another owner's package
+        continue
+      }
       if (LEGACY_SHAPE.test(path)) {
         legacy.add(path)
         continue
@@ -83,5 +87,5 @@ export function parseListing(html: string, pageUrl: string, owner: string): List
   }
   const declaredCount = statedCount(page, COUNT, 'N packages')
   if (declaredCount === null) throw new NotUnderstood(pageUrl, 'N packages', 'no stated count')
-  return { entries, unreadable, legacy: [...legacy], declaredCount, totalPages: totalPagesOf(page) }
+  return { entries, unreadable, legacy: [...legacy], others, declaredCount, totalPages: totalPagesOf(page) }
 }
