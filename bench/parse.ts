@@ -46,7 +46,7 @@ export function benchParse(): ParseTiming[] {
   if (owner && pkg) {
     const ref = { ownerType: ownerTypeOf(owner), owner: owner.login, type: pkg.type, name: pkg.name, repo: pkg.repo }
     const listing = renderListingPage(owner, 1, FAKE_SERVER)
-    timings.push(time('owner listing, 30 entries (fake)', listing, () => parseListing(listing, ownerListingUrl(FAKE_SERVER, 'orgs', owner.login, 1))))
+    timings.push(time('owner listing, 30 entries (fake)', listing, () => parseListing(listing, ownerListingUrl(FAKE_SERVER, 'orgs', owner.login, 1), owner.login)))
     const page = renderPackagePage(owner, pkg)
     timings.push(time('package page (fake)', page, () => parsePackagePage(page, packagePageUrl(FAKE_SERVER, ref))))
     const versions = renderVersionsPage(owner, pkg, 1, 'all')

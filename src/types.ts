@@ -75,8 +75,18 @@ export interface OptOutRule {
 export type ListingEntry = PackageRef
 
 export interface ListingPage {
+  /** Entries of the owner being listed, each validated (SPEC 12); other owners' links are ignored. */
   entries: ListingEntry[]
-  /** The owner's total stated on the page (`N packages`). */
+  /**
+   * Links shaped like entries that could not be read or validated (an owner that is no login, a bad
+   * name, an unknown type): the listing is then incomplete, so nothing is retired on its evidence.
+   */
+  unreadable: { href: string; reason: string }[]
+  /** Paths of this owner's legacy entries `/OWNER/REPO/packages/ID`: counted, not read. */
+  legacy: string[]
+  /** Entry links of other owners, ignored (they still take a place on the page). */
+  others: number
+  /** The count stated on the page (`N packages`): for this page or for the whole listing. */
   declaredCount: number
   /** Highest page number linked from the pager, null when there is no pager. */
   totalPages: number | null
@@ -106,15 +116,6 @@ export interface VersionsPage {
   untagged: number | null
   /** From `data-total-pages` in the pager; null when there is no pager (a single page). */
   totalPages: number | null
-}
-
-export interface VersionPage {
-  total: number
-  month: number | null
-  week: number | null
-  day: number | null
-  /** The embedded image manifest (containers), parsed JSON, or null. */
-  manifest: unknown
 }
 
 /**

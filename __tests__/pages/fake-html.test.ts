@@ -6,19 +6,11 @@ import { describe, expect, it } from '@jest/globals'
 import { windowsFromDaily } from '../../src/github/pages/count.js'
 import { parseListing } from '../../src/github/pages/listing.js'
 import { parsePackagePage } from '../../src/github/pages/package.js'
-import { parseVersionPage } from '../../src/github/pages/version.js'
 import { parseVersionsPage } from '../../src/github/pages/versions.js'
-import { ownerListingUrl, packagePageUrl, versionsUrl, versionUrl } from '../../src/github/urls.js'
+import { ownerListingUrl, packagePageUrl, versionsUrl } from '../../src/github/urls.js'
 import { NotUnderstood, PACKAGE_TYPES, type DailyCount, type PackageRef, type PackageType } from '../../src/types.js'
 import type { ScenarioOwner, ScenarioPackage, ScenarioVersion } from '../../test-support/scenario.js'
-import {
-  renderListingPage,
-  renderPackagePage,
-  renderVersionPage,
-  renderVersionsPage,
-  versionManifest,
-  versionWindows
-} from '../../test-support/fake-github/html.js'
+import { renderListingPage, renderPackagePage, renderVersionsPage } from '../../test-support/fake-github/html.js'
 
 const SERVER = 'http://127.0.0.1:4321'
 
@@ -93,11 +85,11 @@ describe('listing pages round trip', () => {
   for (const owner of [org, user]) {
     it(`${owner.type}: all public packages over all pages, with repos and the declared count`, () => {
       const ownerType = owner.type === 'User' ? 'users' : 'orgs'
-      const first = parseListing(renderListingPage(owner, 1, SERVER), ownerListingUrl(SERVER, ownerType, owner.login, 1))
+      const first = parseListing(renderListingPage(owner, 1, SERVER), ownerListingUrl(SERVER, ownerType, owner.login, 1), owner.login)
       const pages = first.totalPages ?? 1
       const entries = [...first.entries]
       for (let n = 2; n <= pages; n++) {
-        const next = parseListing(renderListingPage(owner, n, SERVER), ownerListingUrl(SERVER, ownerType, owner.login, n))
+        const next = parseListing(renderListingPage(owner, n, SERVER), ownerListingUrl(SERVER, ownerType, owner.login, n), owner.login)
         expect(next.declaredCount).toBe(first.declaredCount)
         entries.push(...next.entries)
       }
@@ -109,11 +101,11 @@ describe('listing pages round trip', () => {
   }
 
   it('pages: 65 user packages make 3 pages, a single page has no pager', () => {
-    const page3 = parseListing(renderListingPage(user, 3, SERVER), ownerListingUrl(SERVER, 'users', 'Someone', 3))
+    const page3 = parseListing(renderListingPage(user, 3, SERVER), ownerListingUrl(SERVER, 'users', 'Someone', 3), 'Someone')
     expect(page3.totalPages).toBe(3)
     expect(page3.entries).toHaveLength(5)
     expect(page3.entries[0]?.name).toBe('group/p60')
-    const single = parseListing(renderListingPage(org, 1, SERVER), ownerListingUrl(SERVER, 'orgs', 'acme-org', 1))
+    const single = parseListing(renderListingPage(org, 1, SERVER), ownerListingUrl(SERVER, 'orgs', 'acme-org', 1), 'acme-org')
     expect(single.totalPages).toBeNull()
     expect(single.declaredCount).toBe(5)
   })
@@ -203,33 +195,5 @@ describe('versions pages round trip', () => {
     const p = user.packages[0] as ScenarioPackage // container group/p0
     const page = parseVersionsPage(renderVersionsPage(user, p, 1, 'all'), versionsUrl(SERVER, refOf(user, p), { page: 1 }))
     expect(page.rows).toEqual(p.versions.map((v) => ({ id: v.id, name: v.name, tags: v.tags, downloads: v.downloads })))
-  })
-})
-
-describe('version pages round trip', () => {
-  it('a container version: numbers and the manifest', () => {
-    const p = org.packages[0] as ScenarioPackage
-    const v = p.versions[5] as ScenarioVersion
-    const page = parseVersionPage(renderVersionPage(org, p, v), versionUrl(SERVER, refOf(org, p), v.id))
-    expect(page).toEqual({ total: 12345, ...versionWindows(v), manifest: versionManifest(p, v) })
-    expect(page.manifest).toMatchObject({ layers: [{ size: 10 }, { size: 20 }] })
-  })
-
-  it('a multi-platform image embeds an index, attestation included', () => {
-    const p = org.packages[0] as ScenarioPackage
-    const v: ScenarioVersion = {
-      ...(p.versions[0] as ScenarioVersion),
-      image: { platforms: [{ platform: 'linux/amd64', layers: [1] }, { platform: 'linux/arm64', layers: [2] }], attestation: true }
-    }
-    const page = parseVersionPage(renderVersionPage(org, p, v), versionUrl(SERVER, refOf(org, p), v.id))
-    expect(page.manifest).toEqual(versionManifest(p, v))
-    expect((page.manifest as { manifests: unknown[] }).manifests).toHaveLength(3)
-  })
-
-  it('an npm version has no manifest', () => {
-    const p = org.packages[1] as ScenarioPackage
-    const v = p.versions[2] as ScenarioVersion
-    const page = parseVersionPage(renderVersionPage(org, p, v), versionUrl(SERVER, refOf(org, p), v.id))
-    expect(page).toEqual({ total: v.downloads, ...versionWindows(v), manifest: null })
   })
 })

@@ -10,7 +10,6 @@ import { windowsFromDaily } from '../../src/github/pages/count.js'
 import { parsePackagePage } from '../../src/github/pages/package.js'
 import { parseVersionsPage } from '../../src/github/pages/versions.js'
 import { NotUnderstood } from '../../src/types.js'
-import { parseVersionPage } from '../../src/github/pages/version.js'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const dir = path.join(repoRoot, '..', 'shared', 'fixtures', 'github-pages')
@@ -28,6 +27,8 @@ const read = (file: string): string => readFileSync(path.join(dir, file), 'utf8'
 const NAS_DOCTOR = 'container-package-mcdays94-nas-doctor-20260510.html'
 const CONTROLLER = 'container-package-openchoreo-controller-20260719.html'
 const VERSIONS = 'container-versions-tagged-openchoreo-controller-20260720.html'
+const SCAFFOLD = 'container-package-ownerform-clevyr-scaffold-20260807.html'
+const UNTAGGED = 'container-versions-untagged-clevyr-scaffold-20260807.html'
 
 describeReal(`real captures (${present ? 'present' : 'SKIPPED: ../shared/fixtures/github-pages absent'})`, () => {
   describe('nas-doctor package page (user, repo-linked, one Issues trap)', () => {
@@ -141,7 +142,92 @@ describeReal(`real captures (${present ? 'present' : 'SKIPPED: ../shared/fixture
 
     it('is not a package page: it has no Total downloads', () => {
       expect(() => parsePackagePage(html, url)).toThrow(NotUnderstood)
-      expect(() => parseVersionPage(html, url)).toThrow(/Total downloads/)
+      expect(() => parsePackagePage(html, url)).toThrow(/Total downloads/)
+    })
+  })
+
+  describe('clevyr scaffold package page (owner form, no repository header)', () => {
+    const url = 'https://github.com/orgs/clevyr/packages/container/package/scaffold'
+    const html = read(SCAFFOLD)
+    const page = parsePackagePage(html, url)
+
+    it('reads the exact total 15130, not the rounded 15.1K', () => {
+      expect(page.total).toBe(15130)
+    })
+
+    it('reads 30 bars 2026-07-08 … 2026-08-06: the newest is GitHub\'s day, not the capture\'s UTC day', () => {
+      expect(page.daily).toHaveLength(30)
+      expect(page.daily[0]).toEqual({ date: '2026-07-08', count: 6 })
+      expect(page.daily[29]).toEqual({ date: '2026-08-06', count: 121 })
+      expect(windowsFromDaily(page.daily)).toEqual({ day: 121, week: 121, month: 141 })
+      expect(page.problems).toEqual([])
+    })
+
+    it('normalises last published to UTC', () => {
+      expect(page.lastPublished).toBe('2025-04-03T20:48:15Z')
+    })
+
+    it('reads the 5 recent tagged versions from org-form tag links', () => {
+      expect(page.recent.map((r) => [r.id, r.tags, r.downloads])).toEqual([
+        [388309792, ['beta'], 37],
+        [388309780, ['beta-amd64'], 64],
+        [388309684, ['beta-arm64v8'], 36],
+        [132075049, ['latest', '0.11.3', '0.11', '0'], 526],
+        [132075036, ['0.11.3-arm64v8'], 157]
+      ])
+      expect(page.recent.reduce((s, r) => s + r.downloads, 0)).toBe(820)
+    })
+
+    it('with a Total downloads title of 9007199254740993 or of 400 digits, is not understood', () => {
+      for (const title of ['9007199254740993', '9'.repeat(400)]) {
+        const unsafe = html.replace('<h3 title="15130">', `<h3 title="${title}">`)
+        expect(unsafe).not.toBe(html)
+        expect(() => parsePackagePage(unsafe, url)).toThrow(/Total downloads/)
+      }
+    })
+
+    it('with the heading after Total downloads removed, nothing further down is read as the total', () => {
+      const headless = html.replace('<h3 title="15130">15.1K</h3>', '')
+      expect(headless).not.toBe(html)
+      expect(() => parsePackagePage(headless, url)).toThrow(/Total downloads/)
+    })
+
+    it('with its newest bar removed (29 bars) the chart is not a month; the total still counts', () => {
+      const short = html.replace(/<rect[^>]*data-date="2026-08-06"[^>]*>\s*<\/rect>/, '')
+      expect(short).not.toBe(html)
+      const cut = parsePackagePage(short, url)
+      expect([cut.total, cut.daily, cut.problems?.map((p) => p.marker)]).toEqual([15130, [], ['Downloads for the last 30 days']])
+    })
+  })
+
+  describe('clevyr scaffold untagged versions list (digest as link text, no ?tag=)', () => {
+    const url = 'https://github.com/orgs/clevyr/packages/container/scaffold/versions?filters%5Bversion_type%5D=untagged'
+    const html = read(UNTAGGED)
+    const page = parseVersionsPage(html, url)
+
+    it('reads 50 untagged rows summing to 250, named by their digests', () => {
+      expect(page.rows).toHaveLength(50)
+      expect(new Set(page.rows.map((r) => r.id)).size).toBe(50)
+      expect(page.rows.every((r) => r.tags.length === 0 && /^sha256:[0-9a-f]{64}$/.test(r.name))).toBe(true)
+      expect(page.rows.reduce((s, r) => s + r.downloads, 0)).toBe(250)
+    })
+
+    it('reads the first and the last row', () => {
+      expect(page.rows[0]).toEqual({
+        id: 385518471,
+        name: 'sha256:800e1fe80f01a41bfa3190c9043b422fc6ce36be23b178324553a03ca3fb6179',
+        tags: [],
+        downloads: 6
+      })
+      expect(page.rows[49]).toMatchObject({ id: 208201720, tags: [], downloads: 17 })
+    })
+
+    it('reads the stated totals and the page count', () => {
+      expect([page.tagged, page.untagged, page.totalPages]).toEqual([61, 138, 3])
+    })
+
+    it('is not a package page: it has no Total downloads', () => {
+      expect(() => parsePackagePage(html, url)).toThrow(/Total downloads/)
     })
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseCount, windowsFromDaily } from '../../src/github/pages/count.js'
+import { chartProblem, parseCount, windowsFromDaily } from '../../src/github/pages/count.js'
 import {
   ownerListingUrl,
   packagePageUrl,
@@ -54,28 +54,50 @@ describe('urls', () => {
   })
 })
 
-describe('parseCount', () => {
+describe('parseCount: the one count parser (SPEC 12)', () => {
   it.each([
     ['0', 0],
     ['581', 581],
     ['1,234', 1234],
     ['60,407', 60407],
     ['1,234,567', 1234567],
-    ['14.4K', 14400],
-    ['51.1k', 51100],
-    ['1.2M', 1200000],
-    ['3B', 3000000000],
-    [' 42 ', 42]
+    [' 42 ', 42],
+    ['9007199254740991', 9007199254740991],
+    ['9,007,199,254,740,991', 9007199254740991]
   ])('%s → %d', (text, n) => {
     expect(parseCount(text)).toBe(n)
   })
 
-  it.each(['', 'abc', '1,23', '12,3456', '1.5', '-3', '14.4X', 'K'])('%j → null', (text) => {
+  it.each([
+    '',
+    'abc',
+    '1,23',
+    '12,3456',
+    '1.5',
+    '-3',
+    '14.4X',
+    'K',
+    '14.4K', // rounded visible text is never a count
+    '51.1k',
+    '1.2M',
+    '3B',
+    '1e30',
+    '0x10',
+    '9007199254740992', // not a safe integer (MAX_SAFE_INTEGER + 1)
+    '9007199254740993', // the reported Total downloads title that froze later runs
+    '9'.repeat(400), // the reported title that published `raw_downloads: null` and `NaN.NaNT`
+    '١٢٣', // Arabic-Indic digits
+    '1 234'
+  ])('%j → null', (text) => {
     expect(parseCount(text)).toBeNull()
+  })
+
+  it('undefined (an absent attribute) → null', () => {
+    expect(parseCount(undefined)).toBeNull()
   })
 })
 
-describe('windowsFromDaily', () => {
+describe('the 30-day chart', () => {
   const days = Array.from({ length: 30 }, (_, i) => ({
     date: `2026-04-${String(i + 1).padStart(2, '0')}`,
     count: i + 1
@@ -86,7 +108,22 @@ describe('windowsFromDaily', () => {
     expect(windowsFromDaily(shuffled)).toEqual({ day: 30, week: 24 + 25 + 26 + 27 + 28 + 29 + 30, month: 465 })
   })
 
-  it('no bars = unknown, never zero', () => {
-    expect(windowsFromDaily([])).toEqual({ day: -1, week: -1, month: -1 })
+  it('30 consecutive days across a month end are a chart', () => {
+    const across = Array.from({ length: 30 }, (_, i) => ({ date: new Date(Date.UTC(2026, 1, 15 + i)).toISOString().slice(0, 10), count: 1 }))
+    expect([across[0]?.date, across[29]?.date]).toEqual(['2026-02-15', '2026-03-16'])
+    expect([chartProblem(across), windowsFromDaily(across)]).toEqual([null, { day: 1, week: 7, month: 30 }])
+  })
+
+  it.each([
+    ['no bars', []],
+    ['29 bars', days.slice(1)],
+    ['31 bars', [...days, { date: '2026-05-01', count: 1 }]],
+    ['a repeated day', [...days.slice(1), { date: '2026-04-30', count: 1 }]],
+    ['a gap', [...days.slice(1), { date: '2026-05-01', count: 1 }].filter((d) => d.date !== '2026-04-15').concat({ date: '2026-05-02', count: 1 })],
+    ['a day that does not exist', days.map((d) => (d.date === '2026-04-30' ? { ...d, date: '2026-04-31' } : d))],
+    ['counts adding up to an unsafe month', days.map((d) => ({ ...d, count: 9007199254740991 }))]
+  ])('%s: not a chart, the windows are unknown (-1), never a short month', (_, bars) => {
+    expect(chartProblem(bars)).not.toBeNull()
+    expect(windowsFromDaily(bars)).toEqual({ day: -1, week: -1, month: -1 })
   })
 })

@@ -88,6 +88,7 @@ async function refreshOwnerPackages(stage: StageContext, login: string, owner: L
       `${login}: listing not fully understood (${owner.listing.problem.page}: ${owner.listing.problem.marker}); nothing is removed on its evidence`
     )
   }
+  for (const url of owner.listing.legacy) deps.log.info(`${login}: legacy package entry skipped (counted, not read): ${url}`)
   const ownerResult = { login, packages: 0, downloads: 0 }
   let unfinished = 0
   const context: PackageRefreshContext = {

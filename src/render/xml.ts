@@ -2,6 +2,8 @@
  * XML twins of the JSON files (SPEC 6.2), built with xmlbuilder2: a root `<xml>`, one element per
  * key in key order, arrays repeat their element, empty arrays emit nothing, objects nest,
  * booleans `true`/`false`. Shields' XPath (`/xml/version[./latest[.="true"]]/tags`) reads these.
+ * Text comes from strangers (tags, names): characters XML 1.0 does not allow (controls such as
+ * U+0001, lone surrogates, U+FFFE/U+FFFF) are dropped, so every file parses (SPEC 12).
  */
 import { fragment } from 'xmlbuilder2'
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js'
@@ -25,7 +27,8 @@ function appendMembers(parent: XMLBuilder, object: object): void {
 
 /** The elements of an object's members, without a root (`<a>1</a><b>x</b>`). */
 export function xmlMembers(object: object): string {
-  const root = fragment()
+  // xmlbuilder2 replaces each character outside XML 1.0's `Char` production with this (nothing).
+  const root = fragment({ invalidCharReplacement: '' })
   appendMembers(root, object)
   return root.end()
 }

@@ -1,58 +1,91 @@
-/** An owner's package listing page (SPEC 5.2): entries, their repositories, the stated count, the pager. */
-import { isPackageType, NotUnderstood, type ListingEntry, type ListingPage } from '../../types.js'
-import { parsePackageLinkPath } from '../urls.js'
-import { elementsWithText, exactInteger, linkUrl, loadPage, totalPagesOf, visibleText, type Page } from './dom.js'
-
 /**
- * Reads a listing page. Entries are the links `/{users|orgs}/OWNER/packages/TYPE/package/PKG` in
- * document order (a link repeated right after itself is the same entry); an entry's repository is
- * the next two-segment link `/OWNER/REPO` of the same owner before the next entry, else null. The
- * stated count (`N packages`) is returned as is: comparing it with the entries read over all pages
- * is the caller's job. An unknown TYPE in an entry link is not understood.
+ * An owner's package listing page (SPEC 5.2, 12): the entries of the owner being listed, their
+ * repositories, what could not be read, legacy entries, the stated count and the pager.
  */
-export function parseListing(html: string, pageUrl: string): ListingPage {
-  const page = loadPage(html, pageUrl)
-  const entries: ListingEntry[] = []
-  let current: ListingEntry | null = null
-  let currentHref = ''
-  for (const a of page.$('a[href]').toArray()) {
-    const url = linkUrl(page, a)
-    if (!url) continue
-    const link = parsePackageLinkPath(url.pathname)
-    if (link) {
-      if (url.pathname === currentHref) continue
-      if (!isPackageType(link.type)) throw new NotUnderstood(pageUrl, 'package link', `unknown package type "${link.type}"`)
-      current = { ownerType: link.ownerType, owner: link.owner, type: link.type, name: link.name, repo: null }
-      currentHref = url.pathname
-      entries.push(current)
-      continue
-    }
-    const repo = repoOf(url.pathname, current?.owner)
-    if (current && current.repo === null && repo !== null) current.repo = repo
-  }
-  return { entries, declaredCount: declaredCount(page), totalPages: totalPagesOf(page) }
-}
+import { isLogin, packageRef, type PackageRefInput } from '../../package-ref.js'
+import { NotUnderstood, type ListingEntry, type ListingPage } from '../../types.js'
+import { parsePackageLinkPath } from '../urls.js'
+import { elementsNamed, linkUrl, loadPage, show, statedCount, totalPagesOf } from './dom.js'
 
-/** `/OWNER/REPO` of the given owner (case-insensitive, as logins are) → REPO. */
-function repoOf(pathname: string, owner: string | undefined): string | null {
-  const m = /^\/([^/]+)\/([^/]+)\/?$/.exec(pathname)
-  if (!m || !m[1] || !m[2] || owner === undefined) return null
+// Shaped like an entry (`/{users|orgs}/OWNER/packages/TYPE/package/PKG`), before anything is checked.
+const ENTRY_SHAPE = /^\/(?:users|orgs)\/([^/]*)\/packages\/[^/]*\/package\//
+// A legacy entry: `/OWNER/REPO/packages/ID`.
+const LEGACY_SHAPE = /^\/([^/]+)\/[^/]+\/packages\/\d+\/?$/
+const REPO_LINK = /^\/([^/]+)\/([^/]+)\/?$/
+const COUNT = /^([\d,]+) packages?$/
+
+type Unreadable = ListingPage['unreadable'][number]
+
+/** Decodes a path segment; null when it is not valid percent-encoding. */
+function decoded(segment: string): string | null {
   try {
-    return decodeURIComponent(m[1]).toLowerCase() === owner.toLowerCase() ? decodeURIComponent(m[2]) : null
+    return decodeURIComponent(segment)
   } catch {
     return null
   }
 }
 
-const COUNT = /^([\d,]+) packages?$/
-
-function declaredCount(page: Page): number {
-  const values = new Set(
-    elementsWithText(page, COUNT).map((el) => exactInteger(COUNT.exec(visibleText(page, el))?.[1]))
-  )
-  const [value] = [...values]
-  if (values.size !== 1 || value === null || value === undefined) {
-    throw new NotUnderstood(page.url, 'N packages', values.size === 0 ? 'no stated count' : 'several different stated counts')
+/**
+ * Reads the listing page of `owner`. Entries are its links `/{users|orgs}/OWNER/packages/TYPE/package/PKG`
+ * in document order (a link repeated right after itself is the same entry), counted only when OWNER
+ * names the owner being listed (case-insensitive); other owners' links are ignored. An entry's
+ * repository is the next two-segment link `/OWNER/REPO` of the same owner before the next entry-shaped
+ * link, else null: a link that cannot be read still ends the previous entry, so its repository is never
+ * shifted onto another entry. The stated count is returned as is: the caller compares it.
+ */
+export function parseListing(html: string, pageUrl: string, owner: string): ListingPage {
+  const page = loadPage(html, pageUrl)
+  const listed = owner.toLowerCase()
+  const raw: { href: string; input: PackageRefInput }[] = []
+  const unreadable: Unreadable[] = []
+  const legacy = new Set<string>()
+  let others = 0
+  let current: PackageRefInput | null = null
+  let currentHref = ''
+  for (const a of elementsNamed(page, 'a', { href: true })) {
+    const url = linkUrl(page, a)
+    if (!url) continue
+    const path = url.pathname
+    const shape = ENTRY_SHAPE.exec(path) ?? LEGACY_SHAPE.exec(path)
+    if (shape) {
+      if (path === currentHref) continue // the icon and the name of one entry link to the same page
+      currentHref = path
+      current = null
+      const linkOwner = decoded(shape[1] ?? '')
+      if (linkOwner === null || !isLogin(linkOwner)) {
+        unreadable.push({ href: path, reason: `owner ${show(linkOwner ?? shape[1] ?? '')} is not a valid login` })
+        continue
+      }
+      if (linkOwner.toLowerCase() !== listed) {
+        others++ // another owner's package
+        continue
+      }
+      if (LEGACY_SHAPE.test(path)) {
+        legacy.add(path)
+        continue
+      }
+      const link = parsePackageLinkPath(path)
+      if (!link) {
+        unreadable.push({ href: path, reason: 'not a package link' })
+        continue
+      }
+      // The login as the listing knows it: one owner keeps one spelling, however a link cases it.
+      current = { ownerType: link.ownerType, owner, type: link.type, name: link.name, repo: null }
+      raw.push({ href: path, input: current })
+      continue
+    }
+    const repo = REPO_LINK.exec(path)
+    if (current && current.repo === null && repo && decoded(repo[1] ?? '')?.toLowerCase() === listed) {
+      current.repo = decoded(repo[2] ?? '') ?? ''
+    }
   }
-  return value
+  const entries: ListingEntry[] = []
+  for (const { href, input } of raw) {
+    const checked = packageRef(input) // the type, the name and the repository, as strangers wrote them
+    if (checked.ok) entries.push(checked.ref)
+    else unreadable.push({ href, reason: checked.reason })
+  }
+  const declaredCount = statedCount(page, COUNT, 'N packages')
+  if (declaredCount === null) throw new NotUnderstood(pageUrl, 'N packages', 'no stated count')
+  return { entries, unreadable, legacy: [...legacy], others, declaredCount, totalPages: totalPagesOf(page) }
 }

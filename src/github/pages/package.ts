@@ -1,32 +1,23 @@
 /** The package page (SPEC 5.2): exact total, the 30-day chart, last published, recent tagged versions. */
 import { NotUnderstood, type DailyCount, type PackagePage, type VersionRow } from '../../types.js'
-import {
-  elementsWithText,
-  exactInteger,
-  headingAfter,
-  linkedVersionIds,
-  loadPage,
-  numberAfterLabel,
-  versionRows,
-  VERSION_DOWNLOADS_LABEL,
-  type Page
-} from './dom.js'
+import { chartProblem, parseCount } from './count.js'
+import { elementsNamed, loadPage, numberOfLabel, show, uniqueLabel, valueElement, VERSION_DOWNLOADS_LABEL, type Page } from './dom.js'
+import { linkedVersionIds, versionRows } from './rows.js'
 
 const TOTAL_LABEL = 'Total downloads'
 const CHART_LABEL = 'Downloads for the last 30 days'
-const DAY = /^\d{4}-\d{2}-\d{2}$/
 
 /**
- * Reads a package page. The total is the `title` of the heading right after the `Total downloads`
- * label (the Issues/Discussions counters just above have the same shape, so nothing else is
- * trusted); without it the page is not understood. The chart must hold 1 to 30 bars (a real page
- * has 30). A chart or a recent box that is not understood does not discard the total (SPEC 6.2:
- * metrics understood on the same page are updated): it is reported in `problems`, with `daily` or
- * `recent` left empty.
+ * Reads a package page. The total is the exact `title` of the element right after the `Total
+ * downloads` label, in the label's own block (the Issues/Discussions counters just above have the
+ * same shape, so nothing else is trusted); without it the page is not understood. The chart must
+ * hold exactly 30 bars on consecutive days. A chart or a recent box that is not understood does not
+ * discard the total (SPEC 6.2: metrics understood on the same page are updated): it is reported in
+ * `problems`, with `daily` or `recent` left empty.
  */
 export function parsePackagePage(html: string, pageUrl: string): PackagePage {
   const page = loadPage(html, pageUrl)
-  const total = numberAfterLabel(page, TOTAL_LABEL, false)
+  const total = numberOfLabel(page, TOTAL_LABEL)
   if (total === null) throw new NotUnderstood(pageUrl, TOTAL_LABEL, 'label not found')
   const problems: { marker: string; detail: string }[] = []
   const daily = part(() => readChart(page), [], problems)
@@ -58,34 +49,35 @@ function readRecent(page: Page): VersionRow[] {
   return rows
 }
 
+/** The 30 bars of the chart, oldest first; anything else is not a month (SPEC 12). */
 function readChart(page: Page): DailyCount[] {
-  const charts = page.$(`[aria-label="${CHART_LABEL}"]`)
-  if (charts.length !== 1) throw new NotUnderstood(page.url, CHART_LABEL, `found ${charts.length} charts`)
-  const bars = charts.find('rect[data-date]').toArray()
-  if (bars.length === 0 || bars.length > 30) throw new NotUnderstood(page.url, CHART_LABEL, `${bars.length} bars`)
+  const charts = elementsNamed(page, '*', { 'aria-label': CHART_LABEL })
+  const [chart] = charts
+  if (charts.length !== 1 || !chart) throw new NotUnderstood(page.url, CHART_LABEL, `found ${charts.length} charts`)
   const daily: DailyCount[] = []
-  for (const bar of bars) {
+  for (const bar of elementsNamed(page, 'rect', { 'data-date': true }, chart)) {
     const date = bar.attribs['data-date'] ?? ''
-    const count = exactInteger(bar.attribs['data-merge-count'])
-    if (!DAY.test(date) || count === null || daily.some((d) => d.date === date)) {
-      throw new NotUnderstood(page.url, CHART_LABEL, `bar ${JSON.stringify(date)} not understood`)
-    }
+    const count = parseCount(bar.attribs['data-merge-count'])
+    if (count === null) throw new NotUnderstood(page.url, CHART_LABEL, `bar ${show(date)} has no exact count`)
     daily.push({ date, count })
   }
+  const problem = chartProblem(daily)
+  if (problem) throw new NotUnderstood(page.url, CHART_LABEL, problem)
   return daily.sort((a, b) => (a.date < b.date ? -1 : 1))
 }
 
-/** `Last published` → the heading after it: `title` (ISO with a Pacific offset) or a `relative-time[datetime]`. */
+/**
+ * `Last published` → the element right after it: its `title` (ISO with a Pacific offset) or a
+ * `relative-time[datetime]` inside it. Null when absent or not a time (the date is informative only).
+ */
 function readLastPublished(page: Page): string | null {
-  const [label] = elementsWithText(page, 'Last published')
-  const heading = label && headingAfter(page, label)
-  if (!heading) return null
-  const candidates = [
-    page.$(heading).find('relative-time[datetime]').attr('datetime'),
-    heading.attribs['title']
-  ]
-  for (const value of candidates) {
-    const utc = value ? toUtc(value) : null
+  const label = part(() => uniqueLabel(page, 'Last published'), null, [])
+  const value = label && valueElement(label)
+  if (!value) return null
+  const times = elementsNamed(page, 'relative-time', { datetime: true }, value)
+  const candidates = [times[0]?.attribs['datetime'], value.attribs['title']]
+  for (const candidate of candidates) {
+    const utc = candidate ? toUtc(candidate) : null
     if (utc) return utc
   }
   return null

@@ -1,20 +1,10 @@
 /** A versions list page (SPEC 5.2): 50 rows, the tagged/untagged totals and the pager. */
 import { NotUnderstood, type VersionsPage } from '../../types.js'
-import {
-  elementsWithText,
-  exactInteger,
-  linkedVersionIds,
-  loadPage,
-  totalPagesOf,
-  visibleText,
-  versionRows,
-  VERSION_DOWNLOADS_LABEL,
-  type Page
-} from './dom.js'
+import { loadPage, statedCount, totalPagesOf, VERSION_DOWNLOADS_LABEL, type Page } from './dom.js'
+import { linkedVersionIds, versionRows } from './rows.js'
 
 /** Rows per versions-list page (SPEC 5.1). */
 export const VERSIONS_PAGE_SIZE = 50
-
 
 /**
  * Reads a versions list. A page with no rows is valid only when nothing says it should have some (an
@@ -63,14 +53,5 @@ function sumOrNull(a: number | null, b: number | null): number | null {
 }
 
 function statedTotal(page: Page, kind: 'tagged' | 'untagged'): number | null {
-  const pattern = new RegExp(`^([\\d,]+) ${kind}$`)
-  const values = new Set(
-    elementsWithText(page, pattern).map((el) => exactInteger(pattern.exec(visibleText(page, el))?.[1]))
-  )
-  if (values.size === 0) return null
-  const [value] = [...values]
-  if (values.size > 1 || value === null || value === undefined) {
-    throw new NotUnderstood(page.url, `N ${kind}`, `stated ${values.size} different totals`)
-  }
-  return value
+  return statedCount(page, new RegExp(`^([\\d,]+) ${kind}$`), `N ${kind}`)
 }
