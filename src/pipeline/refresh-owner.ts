@@ -16,6 +16,8 @@ import { locateOwner, type LocatedOwner } from './locate-owner.js'
 import { refreshPackage, type PackageRefreshContext } from './refresh-package.js'
 import { PageStatusError, isStopError } from './page-fetch.js'
 import { errorMessage } from '../log.js'
+import { listingPlan, type ListingCount } from '../domain/quiet.js'
+import { listingConfirmation } from './quiet-read.js'
 
 /** What the stage tried and understood, for `complete` (SPEC 2.2, 12). */
 export interface StageProgress {
@@ -76,6 +78,8 @@ interface PackageTask {
   /** On the listing read just now (a package missing from a complete listing may be retired). */
   listed: boolean
   stored: RefreshPackageRow | null
+  /** The download count the listing shows for it (SPEC 13.1), when one was read. */
+  count?: ListingCount
   refreshedCycle: number | null
   lastRefresh: string | null
 }
@@ -110,7 +114,15 @@ async function refreshOwnerPackages(stage: StageContext, login: string, owner: L
         // Counted once the page was asked, whether it then failed or not (for `complete`).
         progress.packagesTried++
         try {
-          const outcome = await refreshPackage(context, task.ref, owner.ownerId, task.stored)
+          // The listing's count may confirm the stored total, or prove it moved (SPEC 13.1).
+          const listed = listingPlan(task.count, task.stored?.quiet ?? null, deps.now())
+          if (listed.kind === 'confirm' && task.stored?.quiet) {
+            const refresh = listingConfirmation(task.ref, owner.ownerId, { ...task.stored, quiet: task.stored.quiet }, listed.windows, deps.now())
+            recordRefresh(stage, refresh, deps.store.savePackageRefresh(refresh, stage.cycle), ownerResult)
+            return
+          }
+          const moved = listed.kind === 'read' && listed.moved
+          const outcome = await refreshPackage(context, task.ref, owner.ownerId, task.stored, { moved })
           if (outcome.kind === 'missing') {
             if (listingComplete && !task.listed) retire(stage, task.ref)
             else recordFailure(stage, task.ref, owner.ownerId, { page: outcome.page, marker: 'HTTP 404' }, 'answers 404 but the listing does not confirm it is gone')
@@ -225,6 +237,7 @@ function packageTasks(
       ref: checked.ref,
       listed: true,
       stored: row,
+      ...(entry.downloads ? { count: entry.downloads } : {}),
       refreshedCycle: row?.refreshedCycle ?? null,
       lastRefresh: row?.lastRefresh ?? null
     })

@@ -1,7 +1,8 @@
 /** An owner's package listing page (SPEC 5.2): entries, their repositories, the stated count, the pager. */
 import { isPackageType, NotUnderstood, type ListingEntry, type ListingPage } from '../../types.js'
 import { parsePackageLinkPath } from '../urls.js'
-import { elementsWithText, exactInteger, linkUrl, loadPage, totalPagesOf, visibleText, type Page } from './dom.js'
+import { elementsWithText, exactInteger, linkUrl, loadPage, totalPagesOf, visibleText, type Element, type Page } from './dom.js'
+import { entryDownloads } from './listing-count.js'
 
 /**
  * Reads a listing page. Entries are the links `/{users|orgs}/OWNER/packages/TYPE/package/PKG` in
@@ -15,6 +16,7 @@ export function parseListing(html: string, pageUrl: string): ListingPage {
   const entries: ListingEntry[] = []
   let current: ListingEntry | null = null
   let currentHref = ''
+  const entryLinks: Element[] = []
   for (const a of page.$('a[href]').toArray()) {
     const url = linkUrl(page, a)
     if (!url) continue
@@ -25,11 +27,17 @@ export function parseListing(html: string, pageUrl: string): ListingPage {
       current = { ownerType: link.ownerType, owner: link.owner, type: link.type, name: link.name, repo: null }
       currentHref = url.pathname
       entries.push(current)
+      entryLinks.push(a)
       continue
     }
     const repo = repoOf(url.pathname, current?.owner)
     if (current && current.repo === null && repo !== null) current.repo = repo
   }
+  // Each entry's download count, when the listing shows one (SPEC 13.1).
+  entries.forEach((entry, i) => {
+    const downloads = entryLinks[i] && entryDownloads(page, entryLinks[i], entryLinks)
+    if (downloads) entry.downloads = downloads
+  })
   return { entries, declaredCount: declaredCount(page), totalPages: totalPagesOf(page) }
 }
 
