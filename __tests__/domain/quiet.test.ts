@@ -7,7 +7,7 @@ import {
   versionsPlan,
   windowsOf,
   type ListingCount,
-  type QuietMemory
+  type QuietState
 } from '../../src/domain/quiet.js'
 import type { DailyCount } from '../../src/types.js'
 
@@ -65,10 +65,10 @@ describe('shiftedChart and windowsOf', () => {
 
 describe('listingPlan', () => {
   const now = new Date('2026-12-02T10:00:00Z')
-  const memory: QuietMemory = { total: 5000, stale: false, fullReadAt: '2026-11-30T09:00:00.000Z', chart }
+  const memory: QuietState = { total: 5000, stale: false, fullReadAt: '2026-11-30T09:00:00.000Z', chart, quietCount: 0, slot: 1 }
   const exact = (n: number): ListingCount => ({ low: n, high: n })
 
-  it.each<[string, ListingCount | null | undefined, QuietMemory | null, 'confirm' | 'read' | 'moved']>([
+  it.each<[string, ListingCount | null | undefined, QuietState | null, 'confirm' | 'read' | 'moved']>([
     ['exact and equal, read 2 days ago', exact(5000), memory, 'confirm'],
     ['exact and different', exact(5001), memory, 'moved'],
     ['abbreviated around the total', { low: 4950, high: 5099 }, memory, 'read'],
@@ -82,7 +82,10 @@ describe('listingPlan', () => {
     ['no chart kept', exact(5000), { ...memory, chart: [] }, 'read'],
     ['full reading 7 days ago to the hour', exact(5000), { ...memory, fullReadAt: '2026-11-25T10:00:00.000Z' }, 'confirm'],
     ['full reading more than 7 days ago', exact(5000), { ...memory, fullReadAt: '2026-11-25T09:59:59.000Z' }, 'read'],
-    ['full reading in the future', exact(5000), { ...memory, fullReadAt: '2026-12-03T00:00:00.000Z' }, 'read']
+    ['full reading in the future', exact(5000), { ...memory, fullReadAt: '2026-12-03T00:00:00.000Z' }, 'read'],
+    // (quietCount + slot) % 20 === 19: the rotation reads the page and the versions list.
+    ['the rotation turn', exact(5000), { ...memory, quietCount: 18, slot: 1 }, 'read'],
+    ['the rotation turn of a moved package', exact(4000), { ...memory, quietCount: 18, slot: 1 }, 'moved']
   ])('%s', (_, count, stored, expected) => {
     const plan = listingPlan(count, stored, now)
     expect(plan.kind === 'confirm' ? 'confirm' : plan.moved ? 'moved' : 'read').toBe(expected)

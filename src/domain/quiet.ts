@@ -65,13 +65,18 @@ export type ListingPlan =
   /** The package page is read; `moved`: the listing proves the total changed (read everything at once). */
   | { kind: 'read'; moved: boolean }
 
-/** Decides from the listing's count whether the package page must be read (SPEC 13.1). */
-export function listingPlan(count: ListingCount | null | undefined, memory: QuietMemory | null, now: Date): ListingPlan {
+/**
+ * Decides from the listing's count whether the package page must be read (SPEC 13.1). A confirmation
+ * is a quiet refresh too: on the package's rotation turn the page and the versions list are read.
+ */
+export function listingPlan(count: ListingCount | null | undefined, memory: QuietState | null, now: Date): ListingPlan {
   const total = memory?.total ?? null
   if (!count || !memory || total === null) return { kind: 'read', moved: false }
   if (total < count.low || total > count.high) return { kind: 'read', moved: true }
   const exact = count.low === count.high
-  if (!exact || memory.stale || memory.fullReadAt === null || memory.chart.length === 0) return { kind: 'read', moved: false }
+  if (!exact || memory.stale || memory.fullReadAt === null || memory.chart.length === 0 || rotationTurn(memory)) {
+    return { kind: 'read', moved: false }
+  }
   const readAt = Date.parse(memory.fullReadAt)
   const age = now.getTime() - readAt
   if (!Number.isFinite(readAt) || age < 0 || age > FULL_READING_MAX_AGE_DAYS * 86_400_000) return { kind: 'read', moved: false }
@@ -142,6 +147,10 @@ export type VersionsPlan = 'read' | 'skip' | 'rotation'
 export function versionsPlan(page: PageFacts | null, memory: VersionsMemory | null): VersionsPlan {
   if (!page || !memory || memory.total === null || page.total !== memory.total) return 'read'
   if (page.newestShown !== null && !memory.knownVersionIds.has(page.newestShown)) return 'read'
-  const turn = (memory.quietCount + memory.slot) % ROTATION_EVERY === ROTATION_EVERY - 1
-  return turn ? 'rotation' : 'skip'
+  return rotationTurn(memory) ? 'rotation' : 'skip'
+}
+
+/** Whether this quiet refresh of the package is its rotation turn: one in `ROTATION_EVERY`, staggered by slot. */
+export function rotationTurn(memory: Pick<QuietState, 'quietCount' | 'slot'>): boolean {
+  return (memory.quietCount + memory.slot) % ROTATION_EVERY === ROTATION_EVERY - 1
 }

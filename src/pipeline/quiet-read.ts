@@ -44,6 +44,8 @@ export function listingConfirmation(
     versionsCursor: memory.versionsCursor,
     versionsPassStartedAt: memory.versionsPassStartedAt ?? null,
     versionsPassComplete: false,
-    problems: []
+    problems: [],
+    // Counted as a quiet refresh, so the rotation turn comes for confirmed packages too.
+    quiet: true
   }
 }

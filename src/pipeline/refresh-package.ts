@@ -102,8 +102,10 @@ export async function refreshPackage(
   // The package page's problems first: they are the ones that make metrics stale.
   const problems = [...pageProblems, ...versionProblems]
 
-  // Rows seen anywhere in this refresh, merged by id; the package page's recent box fills gaps.
-  for (const row of page?.recent ?? []) if (!versions.rows.has(row.id)) versions.rows.set(row.id, row)
+  // Rows seen anywhere in this refresh, merged by id; the package page's recent box fills gaps
+  // (not for a quiet package: its versions keep their numbers and date, SPEC 13.1).
+  const recent = versions.pass === 'kept' ? [] : (page?.recent ?? [])
+  for (const row of recent) if (!versions.rows.has(row.id)) versions.rows.set(row.id, row)
 
   const observations = [...versions.rows.values()]
     .sort((a, b) => b.id - a.id)
