@@ -38,6 +38,8 @@ function pagesSince(w: World, scenario: Scenario, from: number): Map<string, str
     const hit = byPath.get(request.path)
     if (hit) pages.get(hit[0])?.push(hit[1])
   }
+  // The package page and the list are asked together when the package is known to move: order aside.
+  for (const list of pages.values()) list.sort()
   return pages
 }
 
