@@ -81,7 +81,8 @@ export async function refreshPackage(
   let quiet = false
   let versions: VersionsRead
   let page: PackagePage | null
-  if (hint.moved || !memory?.quiet) {
+  const maybeQuiet = !hint.moved && memory !== null && memory.quiet !== undefined && memory.quiet.total !== null ? memory : null
+  if (maybeQuiet === null || maybeQuiet.quiet === undefined) {
     // The package page and the lists are independent: asked together, they keep the client's page
     // slots busy (the request count is the same).
     const [html, read] = await Promise.all([fetchPage(ctx.http, pageUrl, ctx.signal), readVersions(ctx, ref, memory, versionProblems)])
@@ -93,9 +94,10 @@ export async function refreshPackage(
     const html = await fetchPage(ctx.http, pageUrl, ctx.signal)
     if (html === null) return { kind: 'missing', page: pageUrl }
     page = understood(() => parsePackagePage(html, pageUrl), pageProblems)
-    const plan = versionsPlan(page && pageFacts(page), { ...memory.quiet, knownVersionIds: memory.knownVersionIds ?? new Set() })
+    const known = maybeQuiet.knownVersionIds ?? new Set<number>()
+    const plan = versionsPlan(page && pageFacts(page), { ...maybeQuiet.quiet, knownVersionIds: known })
     quiet = plan !== 'read'
-    versions = plan === 'skip' ? versionsKept(memory) : await readVersions(ctx, ref, memory, versionProblems)
+    versions = plan === 'skip' ? versionsKept(maybeQuiet) : await readVersions(ctx, ref, maybeQuiet, versionProblems)
   }
   // Parts of an understood page that were not (the chart, the recent box): the total still counts.
   for (const part of page?.problems ?? []) pageProblems.push({ page: pageUrl, marker: part.marker })
