@@ -65,7 +65,9 @@ describe('Store: quiet packages', () => {
     store.savePackageRefresh(refresh({ daily: chart }), 1)
     const raw = new DatabaseSync(dbPath)
     try {
-      for (const bad of ['[["2026-02-27",-1]]', '{"a":1}', 'not json', '[["27.02.2026",3]]', `[["2026-02-27",${2 ** 53}]]`]) {
+      const stored = raw.prepare('SELECT chart FROM packages').get()
+      expect(stored).toEqual({ chart: '{"end":"2026-02-28","counts":[6,4]}' })
+      for (const bad of ['{"end":"2026-02-27","counts":[-1]}', '{"a":1}', 'not json', '{"end":"27.02.2026","counts":[3]}', `{"end":"2026-02-27","counts":[${2 ** 53}]}`, '[]', 'null', '{"end":"2026-13-45","counts":[1]}']) {
         raw.prepare('UPDATE packages SET chart = ?').run(bad)
         expect([bad, store.listPackages()[0]?.quiet.chart ?? null]).toEqual([bad, []])
       }

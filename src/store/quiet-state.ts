@@ -8,6 +8,7 @@ import type { MergedReading } from '../domain/merge-reading.js'
 import { isCount } from '../domain/merge-reading.js'
 import type { QuietState } from '../domain/quiet.js'
 import { countOrNull, idOrSkip, int, textOrNull, type Row, type Sql } from './sql.js'
+import { dayNumber, dayString } from './days.js'
 
 const DAY_FORMAT = /^\d{4}-\d{2}-\d{2}$/
 
@@ -20,13 +21,17 @@ export function writeQuietState(sql: Sql, pkg: number, refresh: PackageRefresh, 
   if (refresh.quiet === true) sql.stmt('UPDATE packages SET quiet_count = quiet_count + 1 WHERE pkg = ?').run(pkg)
 }
 
-/** `[[day, count], ...]`, oldest first: compact, and the order windows are summed in. */
+/**
+ * `{"end":"YYYY-MM-DD","counts":[oldest, ..., newest]}`: GitHub's chart is 30 consecutive days, so
+ * its newest day and the counts say it all in about 150 bytes (a year of 100,000 packages is stored
+ * once per package, not per day).
+ */
 function serializeChart(bars: DailyCount[]): string {
   const sorted = [...bars].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
-  return JSON.stringify(sorted.map((bar) => [bar.date, bar.count]))
+  return JSON.stringify({ end: sorted[sorted.length - 1]?.date, counts: sorted.map((bar) => bar.count) })
 }
 
-/** The stored chart; anything malformed reads as no chart (the listing then never confirms). */
+/** The stored chart, one bar per day up to `end`; anything malformed reads as no chart (the listing then never confirms). */
 export function parseChart(value: string | null): DailyCount[] {
   if (value === null) return []
   let parsed: unknown
@@ -35,15 +40,13 @@ export function parseChart(value: string | null): DailyCount[] {
   } catch {
     return []
   }
-  if (!Array.isArray(parsed)) return []
-  const bars: DailyCount[] = []
-  for (const item of parsed) {
-    if (!Array.isArray(item) || item.length !== 2) return []
-    const [date, count] = item as unknown[]
-    if (typeof date !== 'string' || !DAY_FORMAT.test(date) || !isCount(count)) return []
-    bars.push({ date, count })
-  }
-  return bars
+  if (typeof parsed !== 'object' || parsed === null) return []
+  const { end, counts } = parsed as Record<string, unknown>
+  if (typeof end !== 'string' || !DAY_FORMAT.test(end) || !Number.isFinite(Date.parse(`${end}T00:00:00Z`))) return []
+  if (!Array.isArray(counts)) return []
+  if (counts.length > 400 || !counts.every((count) => isCount(count))) return []
+  const last = dayNumber(end)
+  return counts.map((count: number, i) => ({ date: dayString(last - (counts.length - 1 - i)), count }))
 }
 
 /** The quiet fields of a package row read with its newest total as `newest_total` (queue-model.ts). */

@@ -130,8 +130,8 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: `
       -- ISO time of the newest refresh whose package page was understood and not stale; NULL: none.
       ALTER TABLE packages ADD COLUMN full_read_at TEXT;
-      -- JSON [[day, count], ...] oldest first: the chart of that reading, from which a listing's
-      -- confirmation derives the windows (a stand-in until the daily bars have a table of their own).
+      -- JSON {"end": day, "counts": [oldest, ..., newest]}: the chart of that reading, from which a
+      -- listing's confirmation derives the windows (a stand-in until the daily bars have a table of their own).
       ALTER TABLE packages ADD COLUMN chart TEXT;
       -- Refreshes that found the package quiet: one in twenty of them reads the versions list anyway.
       ALTER TABLE packages ADD COLUMN quiet_count INTEGER NOT NULL DEFAULT 0;
