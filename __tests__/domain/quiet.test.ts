@@ -1,6 +1,7 @@
 /** The pure decisions of SPEC 13.1, each against a hand-written table. */
 import { describe, expect, it } from '@jest/globals'
 import {
+  RotationBudget,
   listingPlan,
   parseListingCount,
   shiftedChart,
@@ -83,8 +84,8 @@ describe('listingPlan', () => {
     ['full reading 7 days ago to the hour', exact(5000), { ...memory, fullReadAt: '2026-11-25T10:00:00.000Z' }, 'confirm'],
     ['full reading more than 7 days ago', exact(5000), { ...memory, fullReadAt: '2026-11-25T09:59:59.000Z' }, 'read'],
     ['full reading in the future', exact(5000), { ...memory, fullReadAt: '2026-12-03T00:00:00.000Z' }, 'read'],
-    // (quietCount + slot) % 20 === 19: the rotation reads the page and the versions list.
-    ['the rotation turn', exact(5000), { ...memory, quietCount: 18, slot: 1 }, 'read'],
+    // The rotation turn is the caller's to grant (RotationBudget): the listing still confirms.
+    ['the rotation turn', exact(5000), { ...memory, quietCount: 18, slot: 1 }, 'confirm'],
     ['the rotation turn of a moved package', exact(4000), { ...memory, quietCount: 18, slot: 1 }, 'moved']
   ])('%s', (_, count, stored, expected) => {
     const plan = listingPlan(count, stored, now)
@@ -130,5 +131,23 @@ describe('versionsPlan', () => {
     expect(turns.filter((plan) => plan === 'rotation')).toHaveLength(2)
     const packages = Array.from({ length: 20 }, (_, slot) => versionsPlan({ total: 700, newestShown: 12 }, { ...memory, slot }))
     expect(packages.filter((plan) => plan === 'rotation')).toHaveLength(1)
+  })
+})
+
+describe('RotationBudget', () => {
+  it('grants at most one turn per twenty quiet refreshes of a run, rounded up', () => {
+    // Quiet refreshes of a run in order; true = the package's turn. Hand-written: 45 refreshes, turns
+    // at 1, 2, 3, 21, 22, 41, 42: granted at 1 (1 ≤ ceil(1/20)), 21, 41 only.
+    const budget = new RotationBudget()
+    const turns = new Set([1, 2, 3, 21, 22, 41, 42])
+    const granted: number[] = []
+    for (let n = 1; n <= 45; n++) if (budget.take(turns.has(n))) granted.push(n)
+    expect(granted).toEqual([1, 21, 41])
+  })
+
+  it('never grants what is not a turn', () => {
+    const budget = new RotationBudget()
+    expect(Array.from({ length: 100 }, () => budget.take(false)).some(Boolean)).toBe(false)
+    expect(budget.take(true)).toBe(true) // 1 rotation in 101 quiet refreshes
   })
 })

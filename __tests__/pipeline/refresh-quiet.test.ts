@@ -3,6 +3,7 @@
  * fake's request log, and the numbers stored. Expected values come from the scenario.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
+import { DatabaseSync } from 'node:sqlite'
 import { syntheticScenario } from '../../test-support/sample-scenario.js'
 import type { Scenario, ScenarioPackage } from '../../test-support/scenario.js'
 import { ownerListingUrl } from '../../src/github/urls.js'
@@ -97,6 +98,27 @@ describe('quiet packages cost one page (SPEC 13.1)', () => {
     const snapshot = snapshotOf(w.store, scenario.owners[0]?.login ?? '', moved.name)
     expect(snapshot.downloads).toBe(moved.total)
     expect(snapshot.versions.find((v) => v.id === version?.id)).toMatchObject({ downloads: version?.downloads, date: day2 })
+  })
+
+  it('at most one quiet package in twenty per run reads deeper: turns refused are kept for the next run', async () => {
+    const scenario = scenarioOf(20)
+    const w = await world(scenario)
+    await w.run()
+    // Every package on its turn: (quiet_count + slot) % 20 === 19.
+    const raw = new DatabaseSync(w.dbPath)
+    try {
+      raw.exec('UPDATE packages SET quiet_count = (39 - pkg) % 20')
+    } finally {
+      raw.close()
+    }
+    const deeper: number[] = []
+    for (let run = 2; run <= 4; run++) {
+      clock.ms += DAY
+      const from = w.gh.requests.length
+      await w.run()
+      deeper.push([...pagesSince(w, scenario, from).values()].filter((pages) => pages.includes('v1')).length)
+    }
+    expect(deeper).toEqual([1, 1, 1])
   })
 
   it('a quiet package read in full again on its rotation turn finds a deleted version', async () => {

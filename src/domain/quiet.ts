@@ -67,16 +67,15 @@ export type ListingPlan =
 
 /**
  * Decides from the listing's count whether the package page must be read (SPEC 13.1). A confirmation
- * is a quiet refresh too: on the package's rotation turn the page and the versions list are read.
+ * is a quiet refresh too: on the package's rotation turn (`rotationTurn`, granted by the run's
+ * `RotationBudget`) the caller reads the page and the versions list instead.
  */
 export function listingPlan(count: ListingCount | null | undefined, memory: QuietState | null, now: Date): ListingPlan {
   const total = memory?.total ?? null
   if (!count || !memory || total === null) return { kind: 'read', moved: false }
   if (total < count.low || total > count.high) return { kind: 'read', moved: true }
   const exact = count.low === count.high
-  if (!exact || memory.stale || memory.fullReadAt === null || memory.chart.length === 0 || rotationTurn(memory)) {
-    return { kind: 'read', moved: false }
-  }
+  if (!exact || memory.stale || memory.fullReadAt === null || memory.chart.length === 0) return { kind: 'read', moved: false }
   const readAt = Date.parse(memory.fullReadAt)
   const age = now.getTime() - readAt
   if (!Number.isFinite(readAt) || age < 0 || age > FULL_READING_MAX_AGE_DAYS * 86_400_000) return { kind: 'read', moved: false }
@@ -148,6 +147,26 @@ export function versionsPlan(page: PageFacts | null, memory: VersionsMemory | nu
   if (!page || !memory || memory.total === null || page.total !== memory.total) return 'read'
   if (page.newestShown !== null && !memory.knownVersionIds.has(page.newestShown)) return 'read'
   return rotationTurn(memory) ? 'rotation' : 'skip'
+}
+
+/**
+ * The run's share of rotation reads (SPEC 13.1: at most one quiet package in twenty per run). Each
+ * quiet refresh is counted; a turn is granted only while the run's rotations stay within one per
+ * `ROTATION_EVERY` quiet refreshes counted so far, rounded up (a run with a single quiet package may
+ * read it: a small instance must find its deletions too). A turn refused is not spent: the package's
+ * quiet count does not move, so its turn comes again on its next refresh.
+ */
+export class RotationBudget {
+  private quiet = 0
+  private rotations = 0
+
+  /** Counts a quiet refresh; true when it is the package's turn and the run's share allows it. */
+  take(turn: boolean): boolean {
+    this.quiet++
+    if (!turn || this.rotations * ROTATION_EVERY >= this.quiet) return false
+    this.rotations++
+    return true
+  }
 }
 
 /** Whether this quiet refresh of the package is its rotation turn: one in `ROTATION_EVERY`, staggered by slot. */

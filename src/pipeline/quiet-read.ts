@@ -4,13 +4,26 @@
  * cursor and pass (the versions keep their numbers and `date`), and the listing's confirmation.
  */
 import { utcDay, type DownloadWindows, type PackagePage, type PackageRef, type PackageRefresh } from '../types.js'
-import type { PageFacts, QuietState } from '../domain/quiet.js'
+import type { PageFacts, QuietState, RotationBudget, VersionsPlan } from '../domain/quiet.js'
 import type { PackageMemory, VersionsRead } from './refresh-package.js'
 
 /** The total and the newest version the page shows (null: it shows none, which counts as known). */
 export function pageFacts(page: PackagePage): PageFacts {
   const ids = page.recent.map((row) => row.id)
   return { total: page.total, newestShown: ids.length > 0 ? Math.max(...ids) : null }
+}
+
+/**
+ * The versions decision with the run's share of rotations (SPEC 13.1): whether the list is read, and
+ * whether the refresh counts as quiet for the rotation. `granted`: the turn was taken already (by the
+ * listing path); no budget (a caller outside the stage): every turn is granted.
+ */
+export function quietDecision(plan: VersionsPlan, budget: RotationBudget | undefined, granted: boolean): { readList: boolean; counted: boolean } {
+  if (plan === 'read') return { readList: true, counted: false }
+  if (granted) return { readList: true, counted: true }
+  const allowed = budget ? budget.take(plan === 'rotation') : plan === 'rotation'
+  if (plan === 'rotation') return { readList: allowed, counted: allowed }
+  return { readList: false, counted: true }
 }
 
 /** No versions page read: nothing is proven, the rotation cursor and a pass in progress stay. */
@@ -28,7 +41,9 @@ export function listingConfirmation(
   ownerId: number,
   memory: PackageMemory & { quiet: QuietState },
   windows: DownloadWindows,
-  at: Date
+  at: Date,
+  /** Counted as a quiet refresh (false: a rotation turn the run's share refused, kept for next time). */
+  counted: boolean
 ): PackageRefresh {
   return {
     ref,
@@ -46,6 +61,6 @@ export function listingConfirmation(
     versionsPassComplete: false,
     problems: [],
     // Counted as a quiet refresh, so the rotation turn comes for confirmed packages too.
-    quiet: true
+    quiet: counted
   }
 }

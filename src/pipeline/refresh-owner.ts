@@ -16,7 +16,7 @@ import { locateOwner, type LocatedOwner } from './locate-owner.js'
 import { refreshPackage, type PackageRefreshContext } from './refresh-package.js'
 import { PageStatusError, isStopError } from './page-fetch.js'
 import { errorMessage } from '../log.js'
-import { listingPlan, type ListingCount } from '../domain/quiet.js'
+import { listingPlan, rotationTurn, type ListingCount, type RotationBudget } from '../domain/quiet.js'
 import { listingConfirmation } from './quiet-read.js'
 
 /** What the stage tried and understood, for `complete` (SPEC 2.2, 12). */
@@ -40,6 +40,8 @@ export interface StageContext {
   ownerRows: Map<string, RefreshOwnerRow>
   /** Image references the registry had no size for in this run (not asked again). */
   unsizable: Set<string>
+  /** The run's share of rotation reads of quiet packages (SPEC 13.1). */
+  rotations: RotationBudget
 }
 
 export async function refreshOwner(stage: StageContext, planned: PlannedOwner): Promise<void> {
@@ -101,7 +103,8 @@ async function refreshOwnerPackages(stage: StageContext, login: string, owner: L
     signal: stage.stop.signal,
     now: deps.now,
     log: deps.log,
-    unsizable: stage.unsizable
+    unsizable: stage.unsizable,
+    rotations: stage.rotations
   }
 
   await Promise.all(
@@ -115,14 +118,19 @@ async function refreshOwnerPackages(stage: StageContext, login: string, owner: L
         progress.packagesTried++
         try {
           // The listing's count may confirm the stored total, or prove it moved (SPEC 13.1).
-          const listed = listingPlan(task.count, task.stored?.quiet ?? null, deps.now())
-          if (listed.kind === 'confirm' && task.stored?.quiet) {
-            const refresh = listingConfirmation(task.ref, owner.ownerId, { ...task.stored, quiet: task.stored.quiet }, listed.windows, deps.now())
+          const quiet = task.stored?.quiet ?? null
+          const listed = listingPlan(task.count, quiet, deps.now())
+          // A confirmed package on its rotation turn, granted by the run's share, is read in full instead.
+          const turn = listed.kind === 'confirm' && quiet !== null && rotationTurn(quiet)
+          const granted = listed.kind === 'confirm' && stage.rotations.take(turn)
+          if (listed.kind === 'confirm' && task.stored && quiet && !granted) {
+            const memory = { ...task.stored, quiet }
+            const refresh = listingConfirmation(task.ref, owner.ownerId, memory, listed.windows, deps.now(), !turn)
             recordRefresh(stage, refresh, deps.store.savePackageRefresh(refresh, stage.cycle), ownerResult)
             return
           }
           const moved = listed.kind === 'read' && listed.moved
-          const outcome = await refreshPackage(context, task.ref, owner.ownerId, task.stored, { moved })
+          const outcome = await refreshPackage(context, task.ref, owner.ownerId, task.stored, { moved, rotationGranted: granted })
           if (outcome.kind === 'missing') {
             if (listingComplete && !task.listed) retire(stage, task.ref)
             else recordFailure(stage, task.ref, owner.ownerId, { page: outcome.page, marker: 'HTTP 404' }, 'answers 404 but the listing does not confirm it is gone')

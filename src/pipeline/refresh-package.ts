@@ -22,8 +22,8 @@ import { parsePackagePage } from '../github/pages/package.js'
 import { parseVersionsPage, VERSIONS_PAGE_SIZE } from '../github/pages/versions.js'
 import { windowsFromDaily } from '../github/pages/count.js'
 import { fetchPage } from './page-fetch.js'
-import { versionsPlan, type QuietState } from '../domain/quiet.js'
-import { pageFacts, versionsKept } from './quiet-read.js'
+import { versionsPlan, type QuietState, type RotationBudget } from '../domain/quiet.js'
+import { pageFacts, quietDecision, versionsKept } from './quiet-read.js'
 import { addRows, isLastPage, rowsAsStated, statedCount, understood, type Problem, type ReadVersionsPage } from './versions-checks.js'
 import { sizeNewestUnsized } from './size-images.js'
 
@@ -42,6 +42,8 @@ export interface PackageRefreshContext {
    * (no such manifest): not asked again in the run. Shared by the refresh stage; absent = not kept.
    */
   unsizable?: Set<string>
+  /** The run's share of rotation reads (SPEC 13.1); absent: every turn is granted. */
+  rotations?: RotationBudget
 }
 
 /**
@@ -72,8 +74,11 @@ export async function refreshPackage(
   ref: PackageRef,
   ownerId: number,
   memory: PackageMemory | null,
-  /** `moved`: the listing proved the total changed (SPEC 13.1), so the versions are read at once. */
-  hint: { moved: boolean } = { moved: false }
+  /**
+   * `moved`: the listing proved the total changed (SPEC 13.1), so the versions are read at once;
+   * `rotationGranted`: the run's share already granted this package its rotation turn.
+   */
+  hint: { moved: boolean; rotationGranted?: boolean } = { moved: false }
 ): Promise<PackageOutcome> {
   const pageProblems: Problem[] = []
   const versionProblems: Problem[] = []
@@ -96,8 +101,9 @@ export async function refreshPackage(
     page = understood(() => parsePackagePage(html, pageUrl), pageProblems)
     const known = maybeQuiet.knownVersionIds ?? new Set<number>()
     const plan = versionsPlan(page && pageFacts(page), { ...maybeQuiet.quiet, knownVersionIds: known })
-    quiet = plan !== 'read'
-    versions = plan === 'skip' ? versionsKept(maybeQuiet) : await readVersions(ctx, ref, maybeQuiet, versionProblems)
+    const decision = quietDecision(plan, ctx.rotations, hint.rotationGranted === true)
+    quiet = decision.counted
+    versions = decision.readList ? await readVersions(ctx, ref, maybeQuiet, versionProblems) : versionsKept(maybeQuiet)
   }
   // Parts of an understood page that were not (the chart, the recent box): the total still counts.
   for (const part of page?.problems ?? []) pageProblems.push({ page: pageUrl, marker: part.marker })

@@ -13,7 +13,7 @@ import { currentCycle, type PlannedOwner } from './plan.js'
 import { Slots } from '../concurrency.js'
 import { refreshOwner, type StageContext, type StageProgress } from './refresh-owner.js'
 import { errorMessage } from '../log.js'
-import type { QuietState } from '../domain/quiet.js'
+import { RotationBudget, type QuietState } from '../domain/quiet.js'
 
 /** The owner row fields the stage reads (structurally the store's `StoredOwner`). */
 export interface RefreshOwnerRow {
@@ -131,7 +131,8 @@ export async function refreshStage(deps: RefreshDeps, owners: PlannedOwner[]): P
     stop,
     packageSlots: new Slots(Math.max(1, deps.concurrency)),
     ownerRows: new Map(deps.store.listOwners().map((row) => [row.login.toLowerCase(), row])),
-    unsizable: new Set()
+    unsizable: new Set(),
+    rotations: new RotationBudget()
   }
 
   const queue = dedupe(owners)
