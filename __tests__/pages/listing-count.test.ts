@@ -66,7 +66,8 @@ describe('the fake GitHub listing variants', () => {
   })
 
   it.each<[string, 'none' | 'abbreviated' | 'title' | undefined, ({ low: number; high: number } | undefined)[]]>([
-    ['default: no counts', undefined, [undefined, undefined, undefined]],
+    // As github.com: abbreviated, exact below 1,000.
+    ['default: abbreviated', undefined, [{ low: 999, high: 999 }, { low: 9485, high: 9499 }, { low: 1_225_000, high: 1_239_999 }]],
     ['none', 'none', [undefined, undefined, undefined]],
     ['abbreviated', 'abbreviated', [{ low: 999, high: 999 }, { low: 9485, high: 9499 }, { low: 1_225_000, high: 1_239_999 }]],
     ['title', 'title', [{ low: 999, high: 999 }, { low: 9490, high: 9490 }, { low: 1_234_567, high: 1_234_567 }]]

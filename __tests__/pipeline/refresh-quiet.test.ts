@@ -15,9 +15,9 @@ afterEach(disposeWorlds)
 const DAY = 86_400_000
 
 /** One owner with `count` packages of 10 versions each (all types in turn). */
-function scenarioOf(count: number, listingCounts?: Scenario['listingCounts']): Scenario {
+function scenarioOf(count: number, listingCounts: NonNullable<Scenario['listingCounts']> = 'none'): Scenario {
   const scenario = syntheticScenario({ owners: 1, packagesPerOwner: count, versionsPerPackage: 10, today: '2026-11-20' })
-  return listingCounts ? { ...scenario, listingCounts } : scenario
+  return { ...scenario, listingCounts }
 }
 
 function packagesOf(scenario: Scenario): ScenarioPackage[] {

@@ -1,7 +1,7 @@
 /**
  * The download counts the fake GitHub's owner listings show beside each package (SPEC 13.1), in
- * the variants a scenario selects (`Scenario.listingCounts`): none, abbreviated text as github.com
- * prints it, or the same with the exact number in `title`.
+ * the variants a scenario selects (`Scenario.listingCounts`): abbreviated text as github.com prints
+ * it (the default), the same with the exact number in `title`, or none.
  */
 import type { Scenario, ScenarioPackage } from '../scenario.js'
 
@@ -22,9 +22,9 @@ export function listingAbbreviation(n: number): string {
   return String(n)
 }
 
-/** The downloads an entry of a listing shows (SPEC 13.1), or nothing. */
+/** The downloads an entry of a listing shows (SPEC 13.1): abbreviated unless the scenario says otherwise. */
 export function listingCount(pkg: ScenarioPackage, counts: Scenario['listingCounts']): string {
-  if (counts === undefined || counts === 'none') return ''
+  if (counts === 'none') return ''
   const title = counts === 'title' ? ` title="${pkg.total.toLocaleString('en-US')}"` : ''
   return `
     <div class="d-flex flex-items-center"><svg aria-hidden="true" class="octicon octicon-download"></svg><span class="color-fg-muted"${title}>${listingAbbreviation(pkg.total)} downloads</span></div>`
