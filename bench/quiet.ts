@@ -2,8 +2,8 @@
  * Pages per package on a quiet day (SPEC 13.1): 80 % of the packages did not move since yesterday,
  * each with at most 50 versions. The same day is read three ways side by side, each in its own store
  * after the same full first day: as v1 read it (every package page and versions list: the store's
- * quiet memory withheld), with 13.1 where listings show no counts, and with 13.1 where listings show
- * exact counts. Rotation pages (quiet packages read deeper on their turn) are counted apart.
+ * quiet memory withheld), with 13.1 where listings show no counts, abbreviated ones (as github.com:
+ * exact below 1,000) and exact ones. Rotation pages (quiet packages read deeper on their turn) are counted apart.
  * Real refresh stage, HTTP client (no pacing waits), parsers and store. Prints nothing.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -37,6 +37,8 @@ export interface QuietBenchResult {
   packages: number
   v1: QuietDay
   noCounts: QuietDay
+  /** Listings as github.com shows them: exact below 1,000 only. */
+  abbreviated: QuietDay
   withCounts: QuietDay
 }
 
@@ -45,13 +47,14 @@ const DAY = 86_400_000
 export async function benchQuiet(options: QuietBenchOptions): Promise<QuietBenchResult> {
   const make = (): Scenario =>
     syntheticScenario({ owners: options.owners, packagesPerOwner: options.packagesPerOwner, versionsPerPackage: options.versionsPerPackage })
-  const v1 = await quietDay(make(), 'v1')
-  const noCounts = await quietDay(make(), 'none')
+  const v1 = await quietDay({ ...make(), listingCounts: 'none' }, 'v1')
+  const noCounts = await quietDay({ ...make(), listingCounts: 'none' }, 'none')
+  const abbreviated = await quietDay({ ...make(), listingCounts: 'abbreviated' }, 'abbreviated')
   const withCounts = await quietDay({ ...make(), listingCounts: 'title' }, 'title')
-  return { packages: options.owners * options.packagesPerOwner, v1, noCounts, withCounts }
+  return { packages: options.owners * options.packagesPerOwner, v1, noCounts, abbreviated, withCounts }
 }
 
-async function quietDay(scenario: Scenario, variant: 'v1' | 'none' | 'title'): Promise<QuietDay> {
+async function quietDay(scenario: Scenario, variant: 'v1' | 'none' | 'abbreviated' | 'title'): Promise<QuietDay> {
   const gh = await FakeGitHub.start({ scenario })
   const dir = mkdtempSync(path.join(tmpdir(), 'backage-bench-quiet-'))
   const store = Store.open(path.join(dir, 'bench.db'))
@@ -83,6 +86,7 @@ async function quietDay(scenario: Scenario, variant: 'v1' | 'none' | 'title'): P
     // The next day: one package in five moved (a few downloads on its newest version).
     const all = scenario.owners.flatMap((owner) => owner.packages.map((pkg) => ({ owner, pkg })))
     const moved = new Set<string>()
+    const totals = new Map(all.map(({ owner, pkg }) => [`${owner.login}/${pkg.type}/${pkg.name}`, pkg.total]))
     all.forEach(({ owner, pkg }, i) => {
       if (i % 5 !== 0) return
       pkg.total += 3
@@ -102,9 +106,10 @@ async function quietDay(scenario: Scenario, variant: 'v1' | 'none' | 'title'): P
       if (key === null) listing++
       else perPackage.set(key, (perPackage.get(key) ?? 0) + 1)
     }
-    // A quiet package's usual cost: its page without listing counts, nothing with them (v1: no such thing).
-    const usual = variant === 'title' ? 0 : 1
+    // A quiet package's usual cost: nothing when an exact listing count confirmed it, else its page.
     for (const [key, n] of perPackage) {
+      const confirmable = variant === 'title' || (variant === 'abbreviated' && (totals.get(key) ?? Infinity) < 1000)
+      const usual = confirmable ? 0 : 1
       if (variant !== 'v1' && !moved.has(key) && n > usual) {
         rotation += n - usual
         pages += usual

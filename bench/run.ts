@@ -41,7 +41,7 @@ const day = (d: QuietDay): string =>
 line(
   `quiet day: pages/package, 80 % unmoved, 30 versions (${quiet.packages} pkgs)`,
   `v1 ${quiet.v1.pagesPerPackage.toFixed(2)} | no listing counts ${day(quiet.noCounts)}, target ≤ 1.3 + listing | ` +
-    `listing counts ${day(quiet.withCounts)}, target ≤ 0.5`
+    `exact listing counts ${day(quiet.withCounts)}, target ≤ 0.5 | abbreviated counts (github.com) ${day(quiet.abbreviated)}`
 )
 
 for (const count of quick ? [1_000] : [10_000, 100_000]) {
