@@ -6,6 +6,7 @@ import { benchParse } from './parse.js'
 import { benchRefresh } from './refresh.js'
 import { benchRender } from './render.js'
 import { benchStore } from './store.js'
+import { benchQuiet, type QuietDay } from './quiet.js'
 
 const quick = process.env.BENCH_QUICK === '1'
 let peakRss = 0
@@ -32,6 +33,15 @@ line('refresh: requests per package (by kind)', perKind)
 line(
   'refresh: packages per minute (concurrency 4, 50 ms latency)',
   `${refresh.packagesPerMinute.toFixed(0)} (${refresh.packages} packages in ${refresh.seconds.toFixed(1)} s)`
+)
+
+const quiet = await benchQuiet({ owners: quick ? 2 : 10, packagesPerOwner: quick ? 20 : 30, versionsPerPackage: 30 })
+const day = (d: QuietDay): string =>
+  `${d.pagesPerPackage.toFixed(2)} (listing ${d.listingPerPackage.toFixed(3)}; rotation ${d.rotationPerPackage.toFixed(3)} apart)`
+line(
+  `quiet day: pages/package, 80 % unmoved, 30 versions (${quiet.packages} pkgs)`,
+  `v1 ${quiet.v1.pagesPerPackage.toFixed(2)} | no listing counts ${day(quiet.noCounts)}, target ≤ 1.3 + listing | ` +
+    `exact listing counts ${day(quiet.withCounts)}, target ≤ 0.5 | abbreviated counts (github.com) ${day(quiet.abbreviated)}`
 )
 
 for (const count of quick ? [1_000] : [10_000, 100_000]) {

@@ -72,7 +72,8 @@ export interface OptOutRule {
 
 // ---- parser outputs (src/github/pages/*) ----
 
-export type ListingEntry = PackageRef
+/** A listing entry; `downloads`: the count the listing shows for it, when one was read (SPEC 13.1). */
+export type ListingEntry = PackageRef & { downloads?: { low: number; high: number } }
 
 export interface ListingPage {
   /** Entries of the owner being listed, each validated (SPEC 12); other owners' links are ignored. */
@@ -180,6 +181,10 @@ export interface PackageRefresh {
   versionsPassComplete: boolean
   /** Why metrics are stale: page URL and marker, for the log and the job summary. */
   problems: { page: string; marker: string }[]
+  /** The chart bars the package page showed (a full reading when understood and not stale, SPEC 13.1). */
+  daily?: DailyCount[]
+  /** The package was quiet (SPEC 13.1): counted for the rotation of its versions list. */
+  quiet?: boolean
 }
 
 // ---- what the store hands to the renderer ----

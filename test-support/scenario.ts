@@ -67,4 +67,10 @@ export interface Scenario {
   restrictStarsAndWatchers?: boolean
   /** The "today" of the fake world (UTC day of the last chart bar), `YYYY-MM-DD`. */
   today: string
+  /**
+   * What owner listings show of each package's downloads (SPEC 13.1): `abbreviated` text as
+   * github.com prints it (`9.49k downloads`, exact below 1,000; the default), `title`: the same with
+   * the exact number in a `title` attribute, or `none`: no counts at all.
+   */
+  listingCounts?: 'none' | 'abbreviated' | 'title'
 }

@@ -37,7 +37,11 @@ export async function disposeWorlds(): Promise<void> {
 /** The tests' clock: each `now()` a second later; tests move it on by hand. */
 export const clock = { ms: Date.parse('2026-11-20T10:00:00Z') }
 
-export async function world(scenario: Scenario, options: { rateLimit?: { rest?: number } } = {}): Promise<World> {
+/**
+ * `moving`: every package gains one download before each run, so none is ever quiet (SPEC 13.1) and
+ * each run reads the versions lists as SPEC 5.6 describes.
+ */
+export async function world(scenario: Scenario, options: { rateLimit?: { rest?: number }; moving?: boolean } = {}): Promise<World> {
   const gh = await FakeGitHub.start({ scenario, ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}) })
   const dir = mkdtempSync(path.join(tmpdir(), 'refresh-test-'))
   const dbPath = path.join(dir, 'db.sqlite')
@@ -75,6 +79,7 @@ export async function world(scenario: Scenario, options: { rateLimit?: { rest?: 
   }
   const run = (owners?: string[], overrides: Partial<RefreshDeps> = {}): Promise<RefreshReport> => {
     const logins = owners ?? scenario.owners.filter((o) => o.packages.length > 0).map((o) => o.login)
+    if (options.moving) for (const owner of scenario.owners) for (const pkg of owner.packages) pkg.total += 1
     const planned: PlannedOwner[] = logins.map((login) => ({ login, reason: 'queue' }))
     return refreshStage({ ...deps, ...overrides }, planned)
   }

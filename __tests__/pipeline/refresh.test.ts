@@ -93,7 +93,7 @@ describe('refreshStage', () => {
 
   it('reads at most 4 pages per package and rotates the deep versions page across refreshes', async () => {
     const scenario = sampleScenario()
-    const w = await world(scenario)
+    const w = await world(scenario, { moving: true })
     const ref = refOf(scenario, 'acme-labs', 'server')
     const versionsPath = new URL(versionsUrl(w.gh.serverUrl, ref, { page: 1 })).pathname
     const deepPages: string[] = []
@@ -119,7 +119,7 @@ describe('refreshStage', () => {
   it('reads a package of up to 100 versions whole, so a vanished version is dropped', async () => {
     const scenario = sampleScenario()
     scenario.owners.push(ownerWithVersions('ninety', 91_000_090, 90))
-    const w = await world(scenario)
+    const w = await world(scenario, { moving: true })
     const pkg = ownerOf(scenario, 'ninety').packages[0] as ScenarioPackage
     const ref = refOf(scenario, 'ninety', pkg.name)
 
@@ -350,7 +350,7 @@ describe('refreshStage fails closed on versions lists (SPEC 5.3)', () => {
   it('a versions page whose rows are not recognised is not a complete list: nothing is deleted', async () => {
     const scenario = sampleScenario()
     scenario.owners.push(ownerWithVersions('ninety', 91_000_090, 90))
-    const w = await world(scenario)
+    const w = await world(scenario, { moving: true })
     const pkg = ownerOf(scenario, 'ninety').packages[0] as ScenarioPackage
     const ref = refOf(scenario, 'ninety', pkg.name)
     await w.run(['ninety'])
@@ -371,7 +371,7 @@ describe('refreshStage fails closed on versions lists (SPEC 5.3)', () => {
   it('a page whose rows do not add up to its stated totals is not a complete list', async () => {
     const scenario = sampleScenario()
     scenario.owners.push(ownerWithVersions('forty', 91_000_040, 40))
-    const w = await world(scenario)
+    const w = await world(scenario, { moving: true })
     const pkg = ownerOf(scenario, 'forty').packages[0] as ScenarioPackage
     const ref = refOf(scenario, 'forty', pkg.name)
     await w.run(['forty'])
@@ -443,7 +443,7 @@ describe('refreshStage passes over the versions of a package with more than 100 
   async function deepWorld(): Promise<{ w: World; pkg: ScenarioPackage; ref: PackageRef; saved: PackageRefresh[]; refresh(http?: Http): Promise<PackageRefresh> }> {
     const scenario = sampleScenario()
     scenario.owners.push(ownerWithVersions('deep', 91_000_130, 130))
-    const w = await world(scenario)
+    const w = await world(scenario, { moving: true })
     const pkg = ownerOf(scenario, 'deep').packages[0] as ScenarioPackage
     const recorder = recordingStore(w.store)
     const refresh = async (http?: Http): Promise<PackageRefresh> => {
@@ -574,7 +574,7 @@ describe('refreshStage sizes images without getting stuck (SPEC 5.4)', () => {
   it('moves on from versions the registry cannot size, at most 3 lookups per refresh', async () => {
     const scenario = sampleScenario()
     scenario.owners.push(ownerWithVersions('sized', 91_000_020, 20))
-    const w = await world(scenario)
+    const w = await world(scenario, { moving: true })
     const pkg = ownerOf(scenario, 'sized').packages[0] as ScenarioPackage
     const newestFirst = [...pkg.versions].sort((a, b) => b.id - a.id)
     // The registry has no manifest for the three newest versions.

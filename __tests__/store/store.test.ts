@@ -87,7 +87,9 @@ describe('Store: package refreshes', () => {
       versionsPassStartedAt: null,
       versionCount: 120,
       sizedVersionIds: new Set([5]),
-      knownVersionIds: new Set([5, 6])
+      knownVersionIds: new Set([5, 6]),
+      // No chart read: not a full reading (SPEC 13.1).
+      quiet: { total: 1000, stale: false, fullReadAt: null, chart: [], quietCount: 0, slot: 1 }
     })
     expect(store.listPackages('someone-else')).toEqual([])
   })
@@ -446,7 +448,7 @@ describe('Store: schema migrations', () => {
     const check = new DatabaseSync(oldPath)
     try {
       expect(schemaVersion(check)).toBe(LATEST_SCHEMA_VERSION)
-      expect(LATEST_SCHEMA_VERSION).toBe(3)
+      expect(LATEST_SCHEMA_VERSION).toBe(5)
     } finally {
       check.close()
     }
@@ -497,7 +499,7 @@ describe('Store: schema migrations', () => {
     }
     const check = new DatabaseSync(oldPath)
     try {
-      expect(schemaVersion(check)).toBe(3)
+      expect(schemaVersion(check)).toBe(LATEST_SCHEMA_VERSION)
       expect(check.prepare('SELECT count(*) AS n FROM version_days').get()).toEqual({ n: 2 })
     } finally {
       check.close()

@@ -16,6 +16,8 @@ import { locateOwner, type LocatedOwner } from './locate-owner.js'
 import { refreshPackage, type PackageRefreshContext } from './refresh-package.js'
 import { PageStatusError, isStopError } from './page-fetch.js'
 import { errorMessage } from '../log.js'
+import { listingPlan, rotationTurn, type ListingCount, type RotationBudget } from '../domain/quiet.js'
+import { listingConfirmation } from './quiet-read.js'
 
 /** What the stage tried and understood, for `complete` (SPEC 2.2, 12). */
 export interface StageProgress {
@@ -38,6 +40,8 @@ export interface StageContext {
   ownerRows: Map<string, RefreshOwnerRow>
   /** Image references the registry had no size for in this run (not asked again). */
   unsizable: Set<string>
+  /** The run's share of rotation reads of quiet packages (SPEC 13.1). */
+  rotations: RotationBudget
 }
 
 export async function refreshOwner(stage: StageContext, planned: PlannedOwner): Promise<void> {
@@ -76,6 +80,8 @@ interface PackageTask {
   /** On the listing read just now (a package missing from a complete listing may be retired). */
   listed: boolean
   stored: RefreshPackageRow | null
+  /** The download count the listing shows for it (SPEC 13.1), when one was read. */
+  count?: ListingCount
   refreshedCycle: number | null
   lastRefresh: string | null
 }
@@ -98,7 +104,8 @@ async function refreshOwnerPackages(stage: StageContext, login: string, owner: L
     signal: stage.stop.signal,
     now: deps.now,
     log: deps.log,
-    unsizable: stage.unsizable
+    unsizable: stage.unsizable,
+    rotations: stage.rotations
   }
 
   await Promise.all(
@@ -111,7 +118,20 @@ async function refreshOwnerPackages(stage: StageContext, login: string, owner: L
         // Counted once the page was asked, whether it then failed or not (for `complete`).
         progress.packagesTried++
         try {
-          const outcome = await refreshPackage(context, task.ref, owner.ownerId, task.stored)
+          // The listing's count may confirm the stored total, or prove it moved (SPEC 13.1).
+          const quiet = task.stored?.quiet ?? null
+          const listed = listingPlan(task.count, quiet, deps.now())
+          // A confirmed package on its rotation turn, granted by the run's share, is read in full instead.
+          const turn = listed.kind === 'confirm' && quiet !== null && rotationTurn(quiet)
+          const granted = listed.kind === 'confirm' && stage.rotations.take(turn)
+          if (listed.kind === 'confirm' && task.stored && quiet && !granted) {
+            const memory = { ...task.stored, quiet }
+            const refresh = listingConfirmation(task.ref, owner.ownerId, memory, listed.windows, deps.now(), !turn)
+            recordRefresh(stage, refresh, deps.store.savePackageRefresh(refresh, stage.cycle), ownerResult)
+            return
+          }
+          const moved = listed.kind === 'read' && listed.moved
+          const outcome = await refreshPackage(context, task.ref, owner.ownerId, task.stored, { moved, rotationGranted: granted })
           if (outcome.kind === 'missing') {
             if (listingComplete && !task.listed) retire(stage, task.ref)
             else recordFailure(stage, task.ref, owner.ownerId, { page: outcome.page, marker: 'HTTP 404' }, 'answers 404 but the listing does not confirm it is gone')
@@ -226,6 +246,7 @@ function packageTasks(
       ref: checked.ref,
       listed: true,
       stored: row,
+      ...(entry.downloads ? { count: entry.downloads } : {}),
       refreshedCycle: row?.refreshedCycle ?? null,
       lastRefresh: row?.lastRefresh ?? null
     })

@@ -1,27 +1,30 @@
 /**
  * Refreshing one package (SPEC 5.6): at most 4 page requests whatever its version count — the
  * package page, versions-list page 1, tagged page 1 when tagged versions exist beyond list page 1,
- * and one deeper list page in rotation — plus up to 3 registry lookups for unsized images.
+ * and one deeper list page in rotation — plus up to 3 registry lookups for unsized images. A quiet
+ * package (SPEC 13.1: the page shows the stored total and no unknown newest version) costs only its
+ * package page, except on its rotation turn (src/domain/quiet.ts).
  *
  * Version pages (`.../PKG/VERSION_ID`) are never fetched: every field of the package object
  * (SPEC 6.2) comes from the package page and the lists, and per-version windows may be -1.
  */
 import type { Http, ImageSizer } from '../ports.js'
 import {
-  NotUnderstood,
   utcDay,
   type PackageRef,
   type PackageRefresh,
   type VersionObservation,
-  type VersionRow,
-  type VersionsPage
+  type PackagePage,
+  type VersionRow
 } from '../types.js'
 import { packagePageUrl, versionsUrl } from '../github/urls.js'
 import { parsePackagePage } from '../github/pages/package.js'
 import { parseVersionsPage, VERSIONS_PAGE_SIZE } from '../github/pages/versions.js'
-import { VERSION_DOWNLOADS_LABEL } from '../github/pages/dom.js'
 import { windowsFromDaily } from '../github/pages/count.js'
 import { fetchPage } from './page-fetch.js'
+import { versionsPlan, type QuietState, type RotationBudget } from '../domain/quiet.js'
+import { pageFacts, quietDecision, versionsKept } from './quiet-read.js'
+import { addRows, isLastPage, rowsAsStated, statedCount, understood, type Problem, type ReadVersionsPage } from './versions-checks.js'
 import { sizeNewestUnsized } from './size-images.js'
 
 /** The first deep page of the rotation (page 1 is read on every refresh anyway). */
@@ -39,6 +42,8 @@ export interface PackageRefreshContext {
    * (no such manifest): not asked again in the run. Shared by the refresh stage; absent = not kept.
    */
   unsizable?: Set<string>
+  /** The run's share of rotation reads (SPEC 13.1); absent: every turn is granted. */
+  rotations?: RotationBudget
 }
 
 /**
@@ -54,6 +59,8 @@ export interface PackageMemory {
   versionCount?: number | null
   /** Versions the store knows: unsized ones among them wait in the sizing backlog. */
   knownVersionIds?: ReadonlySet<number>
+  /** The stored total and quiet refreshes (SPEC 13.1); absent: the package is never found quiet. */
+  quiet?: QuietState
 }
 
 export type PackageOutcome =
@@ -62,32 +69,51 @@ export type PackageOutcome =
   /** Everything read; `downloads: null` when the package page was not understood (stale). */
   | { kind: 'read'; refresh: PackageRefresh }
 
-type Problem = { page: string; marker: string }
-
 export async function refreshPackage(
   ctx: PackageRefreshContext,
   ref: PackageRef,
   ownerId: number,
-  memory: PackageMemory | null
+  memory: PackageMemory | null,
+  /**
+   * `moved`: the listing proved the total changed (SPEC 13.1), so the versions are read at once;
+   * `rotationGranted`: the run's share already granted this package its rotation turn.
+   */
+  hint: { moved: boolean; rotationGranted?: boolean } = { moved: false }
 ): Promise<PackageOutcome> {
   const pageProblems: Problem[] = []
   const versionProblems: Problem[] = []
   const pageUrl = packagePageUrl(ctx.serverUrl, ref)
-  // The package page and the lists are independent: asked together, they keep the client's page
-  // slots busy (the request count is the same).
-  const [html, versions] = await Promise.all([
-    fetchPage(ctx.http, pageUrl, ctx.signal),
-    readVersions(ctx, ref, memory, versionProblems)
-  ])
-  if (html === null) return { kind: 'missing', page: pageUrl }
-  const page = understood(() => parsePackagePage(html, pageUrl), pageProblems)
+  let quiet = false
+  let versions: VersionsRead
+  let page: PackagePage | null
+  const maybeQuiet = !hint.moved && memory !== null && memory.quiet !== undefined && memory.quiet.total !== null ? memory : null
+  if (maybeQuiet === null || maybeQuiet.quiet === undefined) {
+    // The package page and the lists are independent: asked together, they keep the client's page
+    // slots busy (the request count is the same).
+    const [html, read] = await Promise.all([fetchPage(ctx.http, pageUrl, ctx.signal), readVersions(ctx, ref, memory, versionProblems)])
+    if (html === null) return { kind: 'missing', page: pageUrl }
+    versions = read
+    page = understood(() => parsePackagePage(html, pageUrl), pageProblems)
+  } else {
+    // Maybe quiet (SPEC 13.1): the page decides whether the versions list is read at all.
+    const html = await fetchPage(ctx.http, pageUrl, ctx.signal)
+    if (html === null) return { kind: 'missing', page: pageUrl }
+    page = understood(() => parsePackagePage(html, pageUrl), pageProblems)
+    const known = maybeQuiet.knownVersionIds ?? new Set<number>()
+    const plan = versionsPlan(page && pageFacts(page), { ...maybeQuiet.quiet, knownVersionIds: known })
+    const decision = quietDecision(plan, ctx.rotations, hint.rotationGranted === true)
+    quiet = decision.counted
+    versions = decision.readList ? await readVersions(ctx, ref, maybeQuiet, versionProblems) : versionsKept(maybeQuiet)
+  }
   // Parts of an understood page that were not (the chart, the recent box): the total still counts.
   for (const part of page?.problems ?? []) pageProblems.push({ page: pageUrl, marker: part.marker })
   // The package page's problems first: they are the ones that make metrics stale.
   const problems = [...pageProblems, ...versionProblems]
 
-  // Rows seen anywhere in this refresh, merged by id; the package page's recent box fills gaps.
-  for (const row of page?.recent ?? []) if (!versions.rows.has(row.id)) versions.rows.set(row.id, row)
+  // Rows seen anywhere in this refresh, merged by id; the package page's recent box fills gaps
+  // (not for a quiet package: its versions keep their numbers and date, SPEC 13.1).
+  const recent = versions.pass === 'kept' ? [] : (page?.recent ?? [])
+  for (const row of recent) if (!versions.rows.has(row.id)) versions.rows.set(row.id, row)
 
   const observations = [...versions.rows.values()]
     .sort((a, b) => b.id - a.id)
@@ -100,7 +126,7 @@ export async function refreshPackage(
   const windows = page ? windowsFromDaily(page.daily) : null
   // A pass begun in this refresh starts at its time; the versions it read are seen at that time too.
   const passStartedAt =
-    versions.pass === 'start' ? at.toISOString() : versions.pass === 'continue' ? (memory?.versionsPassStartedAt ?? null) : null
+    versions.pass === 'start' ? at.toISOString() : versions.pass === 'continue' || versions.pass === 'kept' ? (memory?.versionsPassStartedAt ?? null) : null
   return {
     kind: 'read',
     refresh: {
@@ -118,12 +144,14 @@ export async function refreshPackage(
       versionsCursor: versions.nextCursor,
       versionsPassStartedAt: passStartedAt,
       versionsPassComplete: passStartedAt !== null && versions.passEnds,
-      problems
+      problems,
+      daily: page?.daily ?? [],
+      quiet
     }
   }
 }
 
-interface VersionsRead {
+export interface VersionsRead {
   rows: Map<number, VersionRow>
   /** Every version was read in this refresh, and the rows add up to the stated count (up to 100 versions). */
   complete: boolean
@@ -133,9 +161,10 @@ interface VersionsRead {
   /**
    * The pass over the deep pages after this refresh (SPEC 5.6): `start` = a new pass begins with
    * this refresh (its deep page is the first one), `continue` = the stored pass goes on, null = no
-   * valid pass (no deep pages, or a page read in this refresh fails the checks).
+   * valid pass (no deep pages, or a page read in this refresh fails the checks), `kept` = no list
+   * was read (a quiet package, SPEC 13.1): the stored pass stays as it was.
    */
-  pass: 'start' | 'continue' | null
+  pass: 'start' | 'continue' | 'kept' | null
   /** The deep page read in this refresh was the last one: a valid pass ends here. */
   passEnds: boolean
 }
@@ -235,29 +264,6 @@ async function readVersions(
   }
 }
 
-/** Whether the deep page `n` is the last list page. */
-function isLastPage(page: VersionsPage, count: number | null, n: number): boolean {
-  if (count !== null) return n * VERSIONS_PAGE_SIZE >= count
-  if (page.totalPages !== null) return n >= page.totalPages
-  return page.rows.length < VERSIONS_PAGE_SIZE
-}
-
-/**
- * Whether page `n` holds as many rows as the total it states implies (50, or the remainder on the
- * last page); a page and its totals come from one rendering, so a mismatch means rows were not
- * read: recorded as a problem. True when the page states no total (nothing to check).
- */
-function rowsAsStated(page: ReadVersionsPage, listed: number | null, n: number, problems: Problem[]): boolean {
-  if (listed === null) return true
-  const expected = Math.min(VERSIONS_PAGE_SIZE, Math.max(0, listed - (n - 1) * VERSIONS_PAGE_SIZE))
-  if (page.rows.length === expected) return true
-  problems.push({ page: page.url, marker: VERSION_DOWNLOADS_LABEL })
-  return false
-}
-
-/** A versions page as read, with its URL (for the problems it may cause). */
-type ReadVersionsPage = VersionsPage & { url: string }
-
 async function readVersionsPage(
   ctx: PackageRefreshContext,
   ref: PackageRef,
@@ -272,27 +278,4 @@ async function readVersionsPage(
   }
   const page = understood(() => parseVersionsPage(html, url), problems)
   return page && { ...page, url }
-}
-
-/** Tagged + untagged as the filter toggles state them; null when the page does not say. */
-function statedCount(page: VersionsPage): number | null {
-  if (page.tagged === null && page.untagged === null) return null
-  return (page.tagged ?? 0) + (page.untagged ?? 0)
-}
-
-function addRows(into: Map<number, VersionRow>, rows: VersionRow[]): void {
-  for (const row of rows) if (!into.has(row.id)) into.set(row.id, row)
-}
-
-/** Runs a parser; a `NotUnderstood` becomes a recorded problem (fail closed), anything else propagates. */
-function understood<T>(parse: () => T, problems: Problem[]): T | null {
-  try {
-    return parse()
-  } catch (error) {
-    if (error instanceof NotUnderstood) {
-      problems.push({ page: error.page, marker: error.marker })
-      return null
-    }
-    throw error
-  }
 }

@@ -13,6 +13,7 @@ import { currentCycle, type PlannedOwner } from './plan.js'
 import { Slots } from '../concurrency.js'
 import { refreshOwner, type StageContext, type StageProgress } from './refresh-owner.js'
 import { errorMessage } from '../log.js'
+import { RotationBudget, type QuietState } from '../domain/quiet.js'
 
 /** The owner row fields the stage reads (structurally the store's `StoredOwner`). */
 export interface RefreshOwnerRow {
@@ -33,6 +34,8 @@ export interface RefreshPackageRow {
   versionsPassStartedAt?: string | null
   versionCount?: number | null
   knownVersionIds?: ReadonlySet<number>
+  /** The stored total, full reading and quiet refreshes (SPEC 13.1); absent: never quiet. */
+  quiet?: QuietState
 }
 
 /** The store operations the stage needs (the real `Store` satisfies it). */
@@ -128,7 +131,8 @@ export async function refreshStage(deps: RefreshDeps, owners: PlannedOwner[]): P
     stop,
     packageSlots: new Slots(Math.max(1, deps.concurrency)),
     ownerRows: new Map(deps.store.listOwners().map((row) => [row.login.toLowerCase(), row])),
-    unsizable: new Set()
+    unsizable: new Set(),
+    rotations: new RotationBudget()
   }
 
   const queue = dedupe(owners)

@@ -30,6 +30,7 @@ import { dayNumber, dayString } from './days.js'
 import { countOrNull, idOrSkip, int, textOrNull, type Sql } from './sql.js'
 import { deleteUnseenSince, writeVersions } from './version-rows.js'
 import { PACKAGE_ROW_TABLES } from './optout.js'
+import { writeQuietState } from './quiet-state.js'
 
 /** What saving a refresh decided: the merge (stale or not) and the values refused, for the log. */
 export interface SavedRefresh {
@@ -127,6 +128,7 @@ export function writePackageRefresh(sql: Sql, input: PackageRefresh, cycle: numb
       pkg
     )
 
+  writeQuietState(sql, pkg, refresh, merged)
   writeVersions(sql, pkg, today, seenAt, refresh.versions, refresh.versionsComplete, onBad)
   // The versions observed in this refresh are never before the cutoff, whatever the pass start says.
   if (refresh.versionsPassComplete && passStart !== null) deleteUnseenSince(sql, pkg, Math.min(passStart, seenAt))

@@ -6,6 +6,7 @@
  */
 import type { PackageRef, PackageType } from '../types.js'
 import { idOrSkip, int, text, textOrNull, type Sql } from './sql.js'
+import { NEWEST_TOTAL, quietMemoryOf, type StoredQuiet } from './quiet-state.js'
 
 export interface StoredOwner {
   login: string
@@ -34,6 +35,8 @@ export interface StoredPackage {
   /** Versions whose image size is known (never fetched again, SPEC 5.4). */
   sizedVersionIds: Set<number>
   knownVersionIds: Set<number>
+  /** The newest total, full reading and quiet refreshes (SPEC 13.1). */
+  quiet: StoredQuiet
 }
 
 /** Packages that are live: not retired, of an owner not retired. */
@@ -94,7 +97,7 @@ export function readPackages(sql: Sql, onBad: (problem: string) => void, owner?:
     if (int(row, 'sized') === 1) sets.sized.add(id)
   }
   return sql
-    .stmt(`SELECT p.* FROM packages p WHERE ${live} ${ownerFilter} ORDER BY p.owner, p.type, p.name`)
+    .stmt(`SELECT p.*, ${NEWEST_TOTAL} FROM packages p WHERE ${live} ${ownerFilter} ORDER BY p.owner, p.type, p.name`)
     .all(...args)
     .flatMap((row): StoredPackage[] => {
       const sets = versions.get(int(row, 'pkg'))
@@ -118,7 +121,8 @@ export function readPackages(sql: Sql, onBad: (problem: string) => void, owner?:
         versionsPassStartedAt: textOrNull(row, 'versions_pass_started_at'),
         versionCount: safe('version_count'),
         sizedVersionIds: sets?.sized ?? new Set<number>(),
-        knownVersionIds: sets?.known ?? new Set<number>()
+        knownVersionIds: sets?.known ?? new Set<number>(),
+        quiet: quietMemoryOf(row, onBad)
       }]
     })
 }

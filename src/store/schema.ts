@@ -123,6 +123,19 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE versions ADD COLUMN seen_at INTEGER NOT NULL DEFAULT 0;
       UPDATE versions SET seen_at = (last_seen + 1) * 86400 - 1;
     `
+  },
+  {
+    version: 5,
+    description: 'quiet packages: the newest full reading and its chart, quiet refreshes for the rotation (SPEC 13.1)',
+    sql: `
+      -- ISO time of the newest refresh whose package page was understood and not stale; NULL: none.
+      ALTER TABLE packages ADD COLUMN full_read_at TEXT;
+      -- JSON {"end": day, "counts": [oldest, ..., newest]}: the chart of that reading, from which a
+      -- listing's confirmation derives the windows (a stand-in until the daily bars have a table of their own).
+      ALTER TABLE packages ADD COLUMN chart TEXT;
+      -- Refreshes that found the package quiet: one in twenty of them reads the versions list anyway.
+      ALTER TABLE packages ADD COLUMN quiet_count INTEGER NOT NULL DEFAULT 0;
+    `
   }
 ]
 

@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto'
 import { ownerListingUrl, packagePageUrl, versionsUrl, versionUrl } from '../../src/github/urls.js'
 import type { OwnerType, PackageRef } from '../../src/types.js'
-import type { ScenarioOwner, ScenarioPackage, ScenarioVersion } from '../scenario.js'
+import type { Scenario, ScenarioOwner, ScenarioPackage, ScenarioVersion } from '../scenario.js'
+import { listingCount } from './listing-counts.js'
 
 export const LISTING_PAGE_SIZE = 30
 export const VERSIONS_PAGE_SIZE = 50
@@ -96,7 +97,7 @@ function pager(totalPages: number, current: number, hrefOf: (page: number) => st
 
 // ---- owner listing ----
 
-export function renderListingPage(owner: ScenarioOwner, page: number, serverUrl: string): string {
+export function renderListingPage(owner: ScenarioOwner, page: number, serverUrl: string, counts?: Scenario['listingCounts']): string {
   const ownerType = ownerTypeOf(owner)
   const published = owner.packages.filter((pkg) => !pkg.private)
   const totalPages = Math.max(1, Math.ceil(published.length / LISTING_PAGE_SIZE))
@@ -110,7 +111,7 @@ export function renderListingPage(owner: ScenarioOwner, page: number, serverUrl:
     <div class="flex-auto">
       <a class="Link--primary text-bold f4 mr-1 tmp-mr-1" href="${esc(href)}">${esc(pkg.name)}</a>
       <div class="text-small color-fg-muted">Published by <a href="/${esc(owner.login)}">${esc(owner.login)}</a>${repo}</div>
-    </div>
+    </div>${listingCount(pkg, counts)}
   </li>`
   })
   const count = `${grouped(published.length)} ${published.length === 1 ? 'package' : 'packages'}`

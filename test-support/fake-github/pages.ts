@@ -25,13 +25,13 @@ export function pageRoute(request: FakeRequest, scenario: Scenario, urls: BaseUr
   // Owner listings: /orgs/ORG/packages and /USER?tab=packages.
   if (parts.length === 3 && first === 'orgs' && third === 'packages') {
     const owner = listingOwner(scenario, second)
-    return owner?.type === 'Organization' ? ok(renderListingPage(owner, pageNumber, urls.url)) : notFoundHtml()
+    return owner?.type === 'Organization' ? ok(renderListingPage(owner, pageNumber, urls.url, scenario.listingCounts)) : notFoundHtml()
   }
   if (parts.length === 1) {
     const owner = listingOwner(scenario, first)
     if (!owner) return notFoundHtml()
     if (query.get('tab') === 'packages') {
-      return owner.type === 'User' ? ok(renderListingPage(owner, pageNumber, urls.url)) : notFoundHtml()
+      return owner.type === 'User' ? ok(renderListingPage(owner, pageNumber, urls.url, scenario.listingCounts)) : notFoundHtml()
     }
     return ok(`<!DOCTYPE html><html><head><title>${owner.login} · GitHub</title></head><body><h1>${owner.login}</h1></body></html>`)
   }

@@ -5,7 +5,9 @@
 import { isLogin, packageRef, type PackageRefInput } from '../../package-ref.js'
 import { NotUnderstood, type ListingEntry, type ListingPage } from '../../types.js'
 import { parsePackageLinkPath } from '../urls.js'
+import type { Element } from 'domhandler'
 import { elementsNamed, linkUrl, loadPage, show, statedCount, totalPagesOf } from './dom.js'
+import { entryCounts } from './listing-count.js'
 
 // Shaped like an entry (`/{users|orgs}/OWNER/packages/TYPE/package/PKG`), before anything is checked.
 const ENTRY_SHAPE = /^\/(?:users|orgs)\/([^/]*)\/packages\/[^/]*\/package\//
@@ -36,7 +38,7 @@ function decoded(segment: string): string | null {
 export function parseListing(html: string, pageUrl: string, owner: string): ListingPage {
   const page = loadPage(html, pageUrl)
   const listed = owner.toLowerCase()
-  const raw: { href: string; input: PackageRefInput }[] = []
+  const raw: { href: string; link: Element; input: PackageRefInput }[] = []
   const unreadable: Unreadable[] = []
   const legacy = new Set<string>()
   let others = 0
@@ -71,7 +73,7 @@ export function parseListing(html: string, pageUrl: string, owner: string): List
       }
       // The login as the listing knows it: one owner keeps one spelling, however a link cases it.
       current = { ownerType: link.ownerType, owner, type: link.type, name: link.name, repo: null }
-      raw.push({ href: path, input: current })
+      raw.push({ href: path, link: a, input: current })
       continue
     }
     const repo = REPO_LINK.exec(path)
@@ -80,11 +82,17 @@ export function parseListing(html: string, pageUrl: string, owner: string): List
     }
   }
   const entries: ListingEntry[] = []
-  for (const { href, input } of raw) {
+  const counts = entryCounts(page, raw.map((entry) => entry.link))
+  raw.forEach(({ href, input }, i) => {
     const checked = packageRef(input) // the type, the name and the repository, as strangers wrote them
-    if (checked.ok) entries.push(checked.ref)
-    else unreadable.push({ href, reason: checked.reason })
-  }
+    if (!checked.ok) {
+      unreadable.push({ href, reason: checked.reason })
+      return
+    }
+    // The download count the listing shows beside the entry, when it shows one (SPEC 13.1).
+    const downloads = counts[i]
+    entries.push(downloads ? { ...checked.ref, downloads } : checked.ref)
+  })
   const declaredCount = statedCount(page, COUNT, 'N packages')
   if (declaredCount === null) throw new NotUnderstood(pageUrl, 'N packages', 'no stated count')
   return { entries, unreadable, legacy: [...legacy], others, declaredCount, totalPages: totalPagesOf(page) }
