@@ -3,6 +3,7 @@
  */
 import type { RunResult } from './pipeline/run.js'
 import type { Settings } from './settings.js'
+import { pasteBadgesMarkdown, type PasteBadge } from './render/api/paste.js'
 
 const MAX_ROWS = 50
 
@@ -57,6 +58,7 @@ export function renderSummary(result: RunResult, settings: Settings): string {
   if (result.errors.length > 0 || result.ownerFileProblems.length > 0) {
     parts.push('### Problems', [...result.errors, ...result.ownerFileProblems].map((p) => `- ${p}`).join('\n'))
   }
+  if (result.badges.length > 0) parts.push(readyToPaste(result.badges))
   const requests = Object.entries(result.requests).map(([kind, count]) => `${kind} ${count}`)
   const rate = Object.entries(result.rateLimit)
     .filter((entry): entry is [string, { remaining: number; limit: number }] => entry[1] !== undefined)
@@ -69,4 +71,9 @@ export function renderSummary(result: RunResult, settings: Settings): string {
     )
   )
   return parts.join('\n\n') + '\n'
+}
+
+/** SPEC 10.3: the repository owner's badges, ready to paste (the same list as the index README's). */
+export function readyToPaste(badges: readonly PasteBadge[]): string {
+  return `### Badges, ready to paste\n\n${pasteBadgesMarkdown(badges).trimEnd()}`
 }

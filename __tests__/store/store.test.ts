@@ -431,7 +431,7 @@ describe('Store: schema migrations', () => {
     const check = new DatabaseSync(oldPath)
     try {
       expect(schemaVersion(check)).toBe(LATEST_SCHEMA_VERSION)
-      expect(LATEST_SCHEMA_VERSION).toBe(3)
+      expect(LATEST_SCHEMA_VERSION).toBe(4)
     } finally {
       check.close()
     }
@@ -482,7 +482,7 @@ describe('Store: schema migrations', () => {
     }
     const check = new DatabaseSync(oldPath)
     try {
-      expect(schemaVersion(check)).toBe(3)
+      expect(schemaVersion(check)).toBe(4)
       expect(check.prepare('SELECT count(*) AS n FROM version_days').get()).toEqual({ n: 2 })
     } finally {
       check.close()

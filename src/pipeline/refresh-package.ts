@@ -120,7 +120,9 @@ export async function refreshPackage(
       versionsCursor: versions.nextCursor,
       versionsPassStartedAt: passStartedAt,
       versionsPassComplete: passStartedAt !== null && versions.passEnds,
-      problems
+      problems,
+      // SPEC 10.1: the bars themselves, kept per day so history.json grows past 30 days.
+      chart: windows && windows.month >= 0 && page ? page.daily : []
     }
   }
 }

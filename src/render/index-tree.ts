@@ -8,8 +8,9 @@ import type { PackageSnapshot } from '../types.js'
 import { FILE_SIZE_LIMIT, fitToBudget, type RenderedTwin } from './budget.js'
 import { formatCount } from './format.js'
 import { renderJson, renderJsonArrayOf } from './json.js'
-import { packageObjects, type PackageObject } from './package-object.js'
+import { compareObjects, compareStrings, packageObjects, type PackageObject } from './package-object.js'
 import { renderReadme } from './readme.js'
+import { ApiFiles, type ApiOptions } from './api/files.js'
 import { renderXml, renderXmlArray, renderXmlArrayOf, renderXmlDocumentOf, xmlMembers } from './xml.js'
 
 export interface RenderIndexOptions {
@@ -21,6 +22,8 @@ export interface RenderIndexOptions {
   placeholders: { owner: string; repo: string; branch: string }
   /** Bytes every file must stay below (SPEC 6.3); a parameter so tests can use a small one. */
   sizeLimit?: number
+  /** The static API of SPEC 10 beside backage's files; absent: backage's files only. */
+  api?: ApiOptions
 }
 
 /** The root `.json`/`.xml` object (key order as in SPEC 6.1). */
@@ -41,20 +44,6 @@ interface Rendered {
   object: PackageObject
   json: string
   xml: string
-}
-
-/** Plain code-unit comparison (not localeCompare), so the order is the same on every machine. */
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
-}
-
-function compareObjects(a: PackageObject, b: PackageObject): number {
-  return (
-    compareStrings(a.owner, b.owner) ||
-    compareStrings(a.repo, b.repo) ||
-    compareStrings(a.package_type, b.package_type) ||
-    compareStrings(a.package, b.package)
-  )
 }
 
 function renderTwinArray(objects: readonly PackageObject[]): RenderedTwin {
@@ -130,8 +119,10 @@ export function* renderIndexFiles(snapshots: readonly PackageSnapshot[], options
     else byOwner.set(snapshot.owner, [snapshot])
   }
   let repos = 0
+  const api = options.api && new ApiFiles(options.api)
   for (const owner of [...byOwner.keys()].sort(compareStrings)) {
     repos += yield* ownerFiles(byOwner.get(owner) ?? [], limit)
+    if (api) yield* api.owner(byOwner.get(owner) ?? [])
   }
 
   const counts: IndexCounts = {
@@ -145,6 +136,7 @@ export function* renderIndexFiles(snapshots: readonly PackageSnapshot[], options
   }
   yield ['.json', renderJson(counts)]
   yield ['.xml', renderXml(counts)]
+  if (api) yield* api.rootFiles({ owners: counts.raw_owners, repos: counts.raw_repos, packages: counts.raw_packages }, options.date)
   yield [
     'README.md',
     renderReadme(options.readmeTemplate, {
@@ -155,7 +147,8 @@ export function* renderIndexFiles(snapshots: readonly PackageSnapshot[], options
       rawOwners: counts.raw_owners,
       rawRepos: counts.raw_repos,
       rawPackages: counts.raw_packages,
-      date: options.date
+      date: options.date,
+      badges: api?.readmeBadges()
     })
   ]
   yield ['.nojekyll', '']

@@ -5,6 +5,7 @@
  */
 import type { OptOutRule } from '../types.js'
 import { int, type Sql } from './sql.js'
+import { deleteChart, recordDeletion } from './api-history.js'
 
 export type { OptOutRule }
 
@@ -41,6 +42,8 @@ function matchingPackages(sql: Sql, rule: OptOutRule): number[] {
 }
 
 export function deletePackage(sql: Sql, pkg: number): void {
+  recordDeletion(sql, pkg) // SPEC 10.2: changes.json tells consumers it is gone
+  deleteChart(sql, pkg)
   sql.stmt('DELETE FROM version_days WHERE pkg = ?').run(pkg)
   sql.stmt('DELETE FROM versions WHERE pkg = ?').run(pkg)
   sql.stmt('DELETE FROM package_days WHERE pkg = ?').run(pkg)

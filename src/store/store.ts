@@ -5,12 +5,13 @@
  * is snapshotted. Every write method is one transaction; `batch()` groups many into one.
  */
 import { DatabaseSync } from 'node:sqlite'
-import type { PackageRef, PackageRefresh, PackageSnapshot, PackageType } from '../types.js'
+import type { ChangeRecord, PackageHistory, PackageRef, PackageRefresh, PackageSnapshot, PackageType } from '../types.js'
 import { migrate } from './schema.js'
 import { Sql, int, intOrNull, text, textOrNull } from './sql.js'
 import { writePackageRefresh } from './package-refresh.js'
 import { readCounts, readSnapshots } from './read-model.js'
 import { deleteOptedOut, type OptOutRule } from './optout.js'
+import { packageFingerprint, readChanges, readHistories, recordRetirement, writeChartAndChange } from './api-history.js'
 
 export type { OptOutRule } from './optout.js'
 
@@ -236,12 +237,17 @@ export class Store {
 
   /** Stores everything one refresh learned (see package-refresh.ts), in one transaction. */
   savePackageRefresh(refresh: PackageRefresh, cycle: number): void {
-    this.sql.transaction(() => writePackageRefresh(this.sql, refresh, cycle))
+    this.sql.transaction(() => {
+      const before = packageFingerprint(this.sql, refresh.ref) // SPEC 10: chart bars and the changes log
+      writePackageRefresh(this.sql, refresh, cycle)
+      writeChartAndChange(this.sql, refresh, before)
+    })
   }
 
   /** The package is gone (private, deleted or renamed): kept but no longer listed nor published. */
   retirePackage(ref: PackageRef): void {
     this.sql.transaction(() => {
+      recordRetirement(this.sql, ref) // SPEC 10.2: changes.json tells consumers it is gone
       this.sql.stmt('UPDATE packages SET retired = 1 WHERE owner = ? AND type = ? AND name = ?').run(ref.owner, ref.type, ref.name)
     })
   }
@@ -274,6 +280,10 @@ export class Store {
   counts(): { owners: number; repos: number; packages: number } {
     return readCounts(this.sql)
   }
+
+  /** SPEC 10: one owner's daily series, keyed by `historyKey(type, name)`; the changes log since `since` (epoch seconds). */
+  histories = (owner: string): Map<string, PackageHistory> => readHistories(this.sql, owner)
+  changes = (since: number): ChangeRecord[] => readChanges(this.sql, since)
 
   // ---- file ----
 
