@@ -18,7 +18,7 @@ const daysBetween = (a: string, b: string): number => Math.round((Date.parse(`${
 
 /** shields' simple-icons names, and the colors badge-maker paints for the two color names. */
 const LOGOS: Record<string, string> = { container: 'docker', npm: 'npm', maven: 'apachemaven', nuget: 'nuget', rubygems: 'rubygems' }
-const FILL: Record<string, string> = { blue: '#007ec6', lightgrey: '#9f9f9f' }
+const FILL: Record<string, string> = { blue: '#007ec6', lightgrey: '#939393' }
 /** The instance's own owners: the repository owner and owners.txt. */
 const OWN = new Set(['backage-demo', 'acme-labs'])
 

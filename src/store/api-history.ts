@@ -92,7 +92,7 @@ function recordChange(sql: Sql, action: ChangeRecord['action'], pkg: number, tim
 /** The changes at or after `since` (epoch seconds). */
 export function readChanges(sql: Sql, since: number): ChangeRecord[] {
   return sql
-    .stmt('SELECT owner, type, name, repo, action, time FROM changes WHERE time >= ?')
+    .stmt('SELECT owner, type, name, repo, action, time FROM changes WHERE time >= ? ORDER BY owner, type, name')
     .all(since)
     .map((row) => ({
       action: text(row, 'action') === 'delete' ? 'delete' : 'update',
