@@ -73,7 +73,10 @@ export function renderSummary(result: RunResult, settings: Settings): string {
   return parts.join('\n\n') + '\n'
 }
 
+/** The heading of the ready-to-paste badges (the demo prints the section under it). */
+export const READY_TO_PASTE_HEADING = '### Badges, ready to paste'
+
 /** SPEC 10.3: the repository owner's badges, ready to paste (the same list as the index README's). */
 export function readyToPaste(badges: readonly PasteBadge[]): string {
-  return `### Badges, ready to paste\n\n${pasteBadgesMarkdown(badges).trimEnd()}`
+  return `${READY_TO_PASTE_HEADING}\n\n${pasteBadgesMarkdown(badges).trimEnd()}`
 }

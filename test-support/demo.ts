@@ -8,6 +8,7 @@ import * as path from 'node:path'
 import { FakeGitHub } from './fake-github/server.js'
 import { sampleScenario } from './sample-scenario.js'
 import { bundledAction, createSandbox, runAction } from './e2e.js'
+import { READY_TO_PASTE_HEADING } from '../src/summary.js'
 
 export interface PublishedPackage {
   owner: string
@@ -40,6 +41,15 @@ export function readIndex(indexDir: string): PublishedPackage[] {
     if (existsSync(file)) packages.push(...(JSON.parse(readFileSync(file, 'utf8')) as PublishedPackage[]))
   }
   return packages
+}
+
+/** Prints the ready-to-paste badges of the repository owner's packages, as the run's job summary lists them. */
+export function printReadyToPaste(summary: string, print: (line: string) => void): void {
+  const start = summary.indexOf(READY_TO_PASTE_HEADING)
+  if (start < 0) return
+  const end = summary.indexOf('\n### ', start + READY_TO_PASTE_HEADING.length)
+  print('\nbadges to paste (endpoint Markdown, SVG and JSON URLs; on github.com they start with https://raw.githubusercontent.com/):')
+  print(summary.slice(start + READY_TO_PASTE_HEADING.length, end < 0 ? undefined : end).trim())
 }
 
 export interface DemoResult {
@@ -93,6 +103,7 @@ export async function runDemo(print: (line: string) => void = console.log): Prom
         `badge (XML, latest tag): https://img.shields.io/badge/dynamic/xml?url=${encodeURIComponent(xml)}&query=${encodeURIComponent('/xml/version[./latest[.="true"]]/tags[.!="latest"]')}&label=latest`
       )
     }
+    printReadyToPaste(run.summary, print)
     print(`\nopen ${path.join(indexDir, 'README.md')} to see the index README.`)
     return { indexDir, packages }
   } finally {
