@@ -48,13 +48,23 @@ export function writeChartAndChange(sql: Sql, refresh: PackageRefresh, before: s
   const row = sql.stmt('SELECT pkg FROM packages WHERE owner = ? AND type = ? AND name = ?').get(ref.owner, ref.type, ref.name)
   if (row === undefined) throw new Error(`no stored package ${ref.owner}/${ref.type}/${ref.name} after its refresh`)
   const pkg = int(row, 'pkg')
-  const upsert = sql.stmt(
-    'INSERT INTO package_chart (pkg, day, count) VALUES (?, ?, ?) ON CONFLICT (pkg, day) DO UPDATE SET count = excluded.count'
-  )
-  for (const bar of refresh.chart ?? []) {
+  const bars = (refresh.chart ?? []).map((bar): [number, number] => {
     // SPEC 12: the database refuses unsafe values at write time.
     if (!Number.isSafeInteger(bar.count) || bar.count < 0) throw new Error(`chart bar of ${bar.date} is not a count: ${bar.count}`)
-    upsert.run(pkg, dayNumber(bar.date), bar.count)
+    return [dayNumber(bar.date), bar.count]
+  })
+  if (bars.length > 0) {
+    // Most bars were stored by the previous reading with the same count: one range read, and only
+    // the new or changed ones written (usually GitHub's newest day or two).
+    const stored = new Map<number, number>()
+    const from = Math.min(...bars.map(([day]) => day))
+    for (const bar of sql.stmt('SELECT day, count FROM package_chart WHERE pkg = ? AND day >= ?').iterate(pkg, from)) {
+      stored.set(int(bar, 'day'), int(bar, 'count'))
+    }
+    const upsert = sql.stmt(
+      'INSERT INTO package_chart (pkg, day, count) VALUES (?, ?, ?) ON CONFLICT (pkg, day) DO UPDATE SET count = excluded.count'
+    )
+    for (const [day, count] of bars) if (stored.get(day) !== count) upsert.run(pkg, day, count)
   }
   if (packageFingerprint(sql, ref) !== before) {
     recordChange(sql, 'update', pkg, Math.floor(Date.parse(refresh.at) / 1000))
