@@ -2,7 +2,8 @@
  * The README of the index branch (SPEC 6.1). The built-in template below is used unless the
  * workspace has `.backage/README.md`. Placeholders: `<GITHUB_OWNER>`, `<GITHUB_REPO>`,
  * `<GITHUB_BRANCH>` (where the index lives) and the counts `<OWNERS>`, `<REPOS>`, `<PACKAGES>`
- * (formatted, `2.8k`), `<RAW_OWNERS>`, `<RAW_REPOS>`, `<RAW_PACKAGES>` and `<DATE>` (run day).
+ * (formatted, `2.8k`), `<RAW_OWNERS>`, `<RAW_REPOS>`, `<RAW_PACKAGES>`, `<DATE>` (run day) and
+ * `<BADGES>` (the ready-to-paste badges of SPEC 10.3, empty when the static API is off).
  */
 
 export interface ReadmeValues {
