@@ -3,12 +3,12 @@
  * and a real bare remote, every new file checked against the fake's scenario and the package files.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { DOMParser } from '@xmldom/xmldom'
 import { FakeGitHub } from '../../test-support/fake-github/server.js'
 import { last30Days, sampleScenario } from '../../test-support/sample-scenario.js'
 import { createSandbox, readBranch, runAction, type ActionRun, type Sandbox } from '../../test-support/e2e.js'
 import type { ScenarioOwner, ScenarioPackage } from '../../test-support/scenario.js'
 import { formatCount } from '../../src/render/format.js'
+import { BADGE_FILL, readBadgeSvg } from '../../test-support/svg-badge.js'
 
 type Json = Record<string, unknown>
 
@@ -16,9 +16,8 @@ const today = (): string => new Date().toISOString().slice(0, 10)
 const day = (d: string, plus: number): string => new Date(Date.parse(`${d}T00:00:00Z`) + plus * 86_400_000).toISOString().slice(0, 10)
 const daysBetween = (a: string, b: string): number => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000)
 
-/** shields' simple-icons names, and the colors badge-maker paints for the two color names. */
+/** shields' simple-icons names of the package types. */
 const LOGOS: Record<string, string> = { container: 'docker', npm: 'npm', maven: 'apachemaven', nuget: 'nuget', rubygems: 'rubygems' }
-const FILL: Record<string, string> = { blue: '#007ec6', lightgrey: '#939393' }
 /** The instance's own owners: the repository owner and owners.txt. */
 const OWN = new Set(['backage-demo', 'acme-labs'])
 
@@ -43,16 +42,6 @@ function json(files: Map<string, string>, name: string): Json {
   if (content === undefined) throw new Error(`${name} is not on the index branch`)
   expect(content.endsWith('\n')).toBe(true)
   return JSON.parse(content) as Json
-}
-
-function svgText(svg: string): { title: string; texts: string[]; fills: string[] } {
-  const doc = new DOMParser().parseFromString(svg, 'image/svg+xml')
-  const all = (tag: string) => Array.from(doc.getElementsByTagName(tag))
-  return {
-    title: all('title')[0]?.textContent ?? '',
-    texts: all('text').map((t) => t.textContent ?? ''),
-    fills: all('rect').map((r) => r.getAttribute('fill') ?? '')
-  }
 }
 
 /** The latest badge's message from the scenario: the newest version's first tag other than `latest`, else its name. */
@@ -109,11 +98,11 @@ describe('the static API (SPEC 10), end to end', () => {
           expect(svg).toBeUndefined()
           continue
         }
-        const drawn = svgText(svg ?? '')
+        const drawn = readBadgeSvg(svg ?? '')
         expect(drawn.title).toBe(`${label}: ${message}`)
         expect(drawn.texts).toContain(label)
         expect(drawn.texts).toContain(message)
-        expect(drawn.fills).toContain(FILL.blue)
+        expect(drawn.fills).toContain(BADGE_FILL.blue)
       }
     }
     // The widgets numbers as the scenario has them, formatted.
@@ -218,8 +207,8 @@ describe('the static API (SPEC 10), end to end', () => {
     const sum = acme.reduce((s, p) => s + p.pkg.total, 0)
     expect(json(first, 'acme-labs/~badges/downloads.json')).toEqual({ schemaVersion: 1, label: 'downloads', message: formatCount(sum), color: 'blue', cacheSeconds: 3600 })
     expect(json(first, 'acme-labs/~badges/packages.json')).toMatchObject({ label: 'packages', message: String(acme.length), color: 'blue' })
-    expect(svgText(first.get('acme-labs/~badges/packages.svg') ?? '').title).toBe(`packages: ${acme.length}`)
-    expect(svgText(first.get('~badges/packages.svg') ?? '').title).toBe(`packages: ${all.length}`)
+    expect(readBadgeSvg(first.get('acme-labs/~badges/packages.svg') ?? '').title).toBe(`packages: ${acme.length}`)
+    expect(readBadgeSvg(first.get('~badges/packages.svg') ?? '').title).toBe(`packages: ${all.length}`)
     expect(first.has('octo-dev/~badges/packages.json')).toBe(true)
     expect(first.has('octo-dev/~badges/packages.svg')).toBe(false)
   })

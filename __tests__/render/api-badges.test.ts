@@ -3,35 +3,22 @@
  * kind drawn through shields' badge-maker compared with its endpoint JSON (label, message, color).
  */
 import { describe, expect, it } from '@jest/globals'
-import { DOMParser } from '@xmldom/xmldom'
 import { aggregateBadges, badgeSvg, packageBadges, type EndpointBadge } from '../../src/render/api/badges.js'
 import { packageObject } from '../../src/render/package-object.js'
+import { BADGE_FILL, readBadgeSvg } from '../../test-support/svg-badge.js'
 import { snapshot, version } from './snapshots.js'
 
 const ranks = { owner: 1, repo: 1 }
 
-/** The fills badge-maker 6 paints for the two color names (its README's palette). */
-const FILL: Record<string, string> = { blue: '#007ec6', lightgrey: '#939393' }
-
-function drawn(svg: string): { title: string; texts: string[]; fills: string[] } {
-  const doc = new DOMParser().parseFromString(svg, 'image/svg+xml')
-  const all = (tag: string) => Array.from(doc.getElementsByTagName(tag))
-  return {
-    title: all('title')[0]?.textContent ?? '',
-    texts: all('text').map((t) => t.textContent ?? ''),
-    fills: all('rect').map((r) => r.getAttribute('fill') ?? '')
-  }
-}
-
 function expectSameBadge(endpoint: EndpointBadge): void {
   const svg = badgeSvg(endpoint)
   expect(svg.endsWith('</svg>\n')).toBe(true)
-  const picture = drawn(svg)
+  const picture = readBadgeSvg(svg)
   expect(picture.title).toBe(`${endpoint.label}: ${endpoint.message}`)
   expect(picture.texts).toContain(endpoint.label)
   expect(picture.texts).toContain(endpoint.message)
   // The message side is painted in the badge's color; the label side is shields' grey.
-  expect(picture.fills).toContain(FILL[endpoint.color])
+  expect(picture.fills).toContain(BADGE_FILL[endpoint.color])
   expect(picture.fills).toContain('#555')
 }
 
