@@ -46,9 +46,10 @@ describe('series', () => {
 
   it('sums known bars and carries each package’s latest total forward', () => {
     const sum = new SeriesSum()
-    sum.add(history)
-    sum.add({ bars: [[d('2026-10-02'), 3]], totals: [[d('2026-10-02'), 40], [d('2026-10-04'), 50]], priorTotal: 30 })
-    sum.add(undefined)
+    sum.add(history, d('2026-10-05'))
+    sum.add({ bars: [[d('2026-10-02'), 3]], totals: [[d('2026-10-02'), 40], [d('2026-10-04'), 50]], priorTotal: 30 }, d('2026-10-04'))
+    // A package with no stored day counts on its date, with nothing known.
+    sum.add(undefined, d('2026-10-03'))
     expect(sum.result()).toEqual({
       start: '2026-10-01',
       end: '2026-10-05',

@@ -53,12 +53,13 @@ class Aggregate {
   add(object: PackageObject, history: PackageHistory | undefined): void {
     if (object.raw_downloads > 0) this.downloads += object.raw_downloads
     this.packages++
-    this.series.add(history)
+    this.series.add(history, dayNumber(object.date))
   }
 
-  *files(scope: IndexScope, svg: boolean, series = this.series.result()): Generator<ApiFile> {
+  /** `head`: the names the series starts with, in the form of the package files (a repo in its URL form). */
+  *files(scope: IndexScope, head: { owner?: string; repo?: string }, svg: boolean, series = this.series.result()): Generator<ApiFile> {
     yield* badgeFiles(scope, '~badges/', aggregateBadges(this.downloads, this.packages), svg)
-    if (series !== null) yield [indexPath(scope, '~history.json'), renderJson({ ...scope, ...series })]
+    if (series !== null) yield [indexPath(scope, '~history.json'), renderJson({ ...head, ...series })]
   }
 }
 
@@ -85,7 +86,7 @@ export class ApiFiles {
       .map((snapshot) => ({ snapshot, object: packageObject(snapshot, { owner: 0, repo: 0 }) }))
       .sort((a, b) => compareObjects(a.object, b.object))
     const ownerSum = new Aggregate()
-    const repos = new Map<string, Aggregate>()
+    const repos = new Map<string, { sum: Aggregate; name: string }>()
     const written = new Set<string>()
     for (const { snapshot, object } of items) {
       const path = packagePath(snapshot.owner, snapshot.repo, snapshot.name)
@@ -97,8 +98,8 @@ export class ApiFiles {
       ownerSum.add(object, history)
       this.root.add(object, history)
       let repo = repos.get(snapshot.repo)
-      if (repo === undefined) repos.set(snapshot.repo, (repo = new Aggregate()))
-      repo.add(object, history)
+      if (repo === undefined) repos.set(snapshot.repo, (repo = { sum: new Aggregate(), name: object.repo }))
+      repo.sum.add(object, history)
       this.names.push(path)
       this.popular.push({
         name: path,
@@ -109,8 +110,8 @@ export class ApiFiles {
       })
       this.versions += object.raw_versions
     }
-    yield* ownerSum.files({ owner }, svg)
-    for (const [repo, sum] of repos) yield* sum.files({ owner, repo }, svg)
+    yield* ownerSum.files({ owner }, { owner }, svg)
+    for (const [repo, { sum, name }] of repos) yield* sum.files({ owner, repo }, { owner, repo: name }, svg)
   }
 
   private *packageFiles(
@@ -136,7 +137,7 @@ export class ApiFiles {
   *rootFiles(counts: { owners: number; repos: number; packages: number }, date: string): Generator<ApiFile> {
     // The root badges are the instance's own: drawn as SVG too.
     const series = this.root.series.result()
-    yield* this.root.files({}, true, series)
+    yield* this.root.files({}, {}, true, series)
     const { timestamp } = this.options
     yield ['list.json', renderJson({ packageNames: this.names })]
     yield ['popular.json', renderJson(popular(this.popular))]

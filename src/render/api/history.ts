@@ -80,12 +80,12 @@ export class SeriesSum {
   private last = -Infinity
   private firstTotal = Infinity
 
-  add(history: PackageHistory | undefined): void {
-    if (history === undefined) return
-    const known = span(history)
-    if (known === null) return
+  /** Adds a package's series; `fallbackDay` (its `date`) stands for a package with no stored day, as in `packageSeries`. */
+  add(history: PackageHistory | undefined, fallbackDay: number): void {
+    const known = (history && span(history)) ?? [fallbackDay, fallbackDay]
     this.first = Math.min(this.first, known[0])
     this.last = Math.max(this.last, known[1])
+    if (history === undefined) return
     for (const [day, count] of history.bars) this.daily.set(day, (this.daily.get(day) ?? 0) + count)
     let carried = 0
     const step = (day: number, total: number): void => {
