@@ -3,7 +3,7 @@
  * record and install commands, version pages, download points, feeds and the ready-to-paste list.
  */
 import { describe, expect, it } from '@jest/globals'
-import { changesFeed, packagePath, popular, type PopularEntry } from '../../src/render/api/feeds.js'
+import { changesFeed, packagePath, popular, sharedPackageFiles, type PopularEntry } from '../../src/render/api/feeds.js'
 import { packageSeries, SeriesSum } from '../../src/render/api/history.js'
 import { downloadPoints, installCommand, packageRecord, versionPages } from '../../src/render/api/package-record.js'
 import { pasteBadges, pasteBadgesMarkdown } from '../../src/render/api/paste.js'
@@ -148,6 +148,16 @@ describe('feeds', () => {
   it('names packages by their three path segments as on the branch', () => {
     expect(packagePath('xacc', 'xacc', 'xacc/alpine')).toBe('xacc/xacc/xacc%2Falpine')
     expect(packagePath('o', '.github', 'p')).toBe('o/%2Egithub/p')
+  })
+
+  it('names the packages of two types that would share one file, the first in type order keeping it', () => {
+    expect(
+      sharedPackageFiles([
+        snapshot({ owner: 'o', repo: 'r', name: 'foo', type: 'npm' }),
+        snapshot({ owner: 'o', repo: 'r', name: 'foo', type: 'container' }),
+        snapshot({ owner: 'o', repo: 'r', name: 'bar', type: 'npm' })
+      ])
+    ).toEqual([['o/r/foo', ['container o/foo', 'npm o/foo']]])
   })
 
   it('ranks popular packages by last-week downloads, ties by name', () => {

@@ -14,6 +14,7 @@ import { utcDay, type PackageSnapshot } from '../types.js'
 import type { ApiOptions } from '../render/api/files.js'
 import { CHANGES_WINDOW_SECONDS } from '../store/api-history.js'
 import { pasteBadges, type PasteBadge } from '../render/api/paste.js'
+import { sharedPackageFiles } from '../render/api/feeds.js'
 import { rawBaseUrl } from '../render/paths.js'
 import { renderIndexFiles } from '../render/index-tree.js'
 import { DEFAULT_README_TEMPLATE } from '../render/readme.js'
@@ -49,6 +50,9 @@ export async function publishStage(deps: PublishDeps): Promise<PublishResult> {
   const rendered = { count: 0 }
   const snapshots = store.snapshots()
   const api = apiOptions(deps, snapshots)
+  for (const [file, packages] of sharedPackageFiles(snapshots)) {
+    log.warning(`${packages.join(' and ')} share ${file}.json and ${file}.api/: the first (${packages[0] ?? ''}) keeps them`)
+  }
   const files = counting(
     renderIndexFiles(snapshots, {
       date: utcDay(deps.now),

@@ -4,7 +4,7 @@
  * file changes only when its data does.
  */
 import { CHANGES_WINDOW_SECONDS } from '../../store/api-history.js'
-import type { ChangeRecord } from '../../types.js'
+import type { ChangeRecord, PackageSnapshot } from '../../types.js'
 import { indexFileUrl, indexPath, namesFit } from '../paths.js'
 import { compareStrings } from '../package-object.js'
 import type { CompactSeries } from './history.js'
@@ -35,6 +35,23 @@ export interface ChangesFeed {
 /** A package's `OWNER/REPO/PACKAGE`: the three path segments of SPEC 6.4 exactly as on the branch. */
 export function packagePath(owner: string, repo: string, name: string): string {
   return indexPath({ owner, repo, package: name }, '.json').slice(0, -'.json'.length)
+}
+
+/**
+ * Package files that two packages of different types would share (an npm package and a container both
+ * called `foo` in one repository): each path with the packages' `TYPE NAME`s, in the order of SPEC 6.1,
+ * the first of which keeps the file. The run says so once per path (SPEC 10.3).
+ */
+export function sharedPackageFiles(snapshots: readonly PackageSnapshot[]): [path: string, packages: string[]][] {
+  const byPath = new Map<string, string[]>()
+  for (const s of snapshots) {
+    if (!namesFit(s.owner, s.repo, s.name)) continue
+    const path = packagePath(s.owner, s.repo, s.name)
+    const packages = byPath.get(path)
+    if (packages) packages.push(`${s.type} ${s.owner}/${s.name}`)
+    else byPath.set(path, [`${s.type} ${s.owner}/${s.name}`])
+  }
+  return [...byPath].filter(([, packages]) => packages.length > 1).map(([path, packages]) => [path, packages.sort(compareStrings)])
 }
 
 /** The RAW URL of a package's `.json` file. */
