@@ -149,6 +149,8 @@ export const MIGRATIONS: readonly Migration[] = [
         time INTEGER NOT NULL,
         PRIMARY KEY (owner, type, name)
       ) WITHOUT ROWID;
+      -- Each write prunes what is older than 7 days: by this index, not a scan of the log.
+      CREATE INDEX changes_by_time ON changes (time);
     `
   }
 ]
