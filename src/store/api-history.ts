@@ -33,9 +33,9 @@ export function packageFingerprint(sql: Sql, ref: PackageRef): string | null {
                FROM versions v WHERE v.pkg = p.pkg) AS versions
        FROM packages p
        LEFT JOIN package_days d ON d.pkg = p.pkg AND d.day = (SELECT max(day) FROM package_days WHERE pkg = p.pkg)
-       WHERE p.owner = ? AND p.type = ? AND lower(p.name) = lower(?)`
+       WHERE p.owner = ? AND p.type = ? AND lower(p.name) = lower(?) ORDER BY p.name = ? DESC LIMIT 1`
     )
-    .get(ref.owner, ref.type, ref.name)
+    .get(ref.owner, ref.type, ref.name, ref.name)
   return row === undefined ? null : JSON.stringify(row)
 }
 
@@ -45,8 +45,11 @@ export function packageFingerprint(sql: Sql, ref: PackageRef): string | null {
  */
 export function writeChartAndChange(sql: Sql, refresh: PackageRefresh, before: string | null): void {
   const { ref } = refresh
-  const row = sql.stmt('SELECT pkg FROM packages WHERE owner = ? AND type = ? AND name = ?').get(ref.owner, ref.type, ref.name)
-  if (row === undefined) throw new Error(`no stored package ${ref.owner}/${ref.type}/${ref.name} after its refresh`)
+  // Matched as the refresh matched it (a rename that changes only case is the same package, SPEC 12).
+  const row = sql
+    .stmt('SELECT pkg FROM packages WHERE owner = ? AND type = ? AND lower(name) = lower(?) ORDER BY name = ? DESC LIMIT 1')
+    .get(ref.owner, ref.type, ref.name, ref.name)
+  if (row === undefined) return // nothing was stored for it: nothing to add
   const pkg = int(row, 'pkg')
   const bars = (refresh.chart ?? []).map((bar): [number, number] => {
     // SPEC 12: the database refuses unsafe values at write time.
