@@ -17,7 +17,12 @@ import { join } from 'node:path'
 import { publishIndex } from '../src/publish/git.js'
 import { renderIndexFiles } from '../src/render/index-tree.js'
 import { DEFAULT_README_TEMPLATE } from '../src/render/readme.js'
-import { PACKAGE_TYPES, type PackageSnapshot, type VersionSnapshot } from '../src/types.js'
+import type { ApiOptions } from '../src/render/api/files.js'
+import { pasteBadges } from '../src/render/api/paste.js'
+import { rawBaseUrl } from '../src/render/paths.js'
+import { historyKey } from '../src/store/api-history.js'
+import { dayNumber } from '../src/store/days.js'
+import { PACKAGE_TYPES, type PackageHistory, type PackageSnapshot, type VersionSnapshot } from '../src/types.js'
 
 /** Deterministic packages: 20 per owner, 4 per repo, 1 in 10 without a repo, 3 to 6 versions each. */
 export function syntheticSnapshots(count: number): PackageSnapshot[] {
@@ -56,9 +61,74 @@ export function syntheticSnapshots(count: number): PackageSnapshot[] {
   return snapshots
 }
 
-export async function benchRender(
-  count: number
-): Promise<{ renderMs: number; commitMs: number; files: number; peakRssMb: number }> {
+/**
+ * The static API of SPEC 10 for the synthetic packages: the first owner is the instance's own (its
+ * badges are drawn as SVG too), every package has `historyDays` of daily bars and totals ending on
+ * the render day, and one package in twenty changed in the last week.
+ */
+export function syntheticApi(snapshots: readonly PackageSnapshot[], historyDays: number): ApiOptions {
+  const end = dayNumber('2026-10-02')
+  const rawBase = rawBaseUrl('https://github.com', 'me', 'backage', 'index')
+  const timestamp = Date.parse('2026-10-03T04:17:00Z') / 1000
+  const byOwner = new Map<string, PackageSnapshot[]>()
+  for (const s of snapshots) {
+    const group = byOwner.get(s.owner)
+    if (group) group.push(s)
+    else byOwner.set(s.owner, [s])
+  }
+  return {
+    rawBase,
+    serverUrl: 'https://github.com',
+    registryHost: 'ghcr.io',
+    svgOwners: ['owner-0'],
+    timestamp,
+    histories: (owner) => {
+      const histories = new Map<string, PackageHistory>()
+      for (const s of byOwner.get(owner) ?? []) {
+        const seed = s.downloads % 97
+        const bars = Array.from({ length: historyDays }, (_, i) => [end - historyDays + 1 + i, (seed * 13 + i * 7) % 211] as const)
+        const totals = Array.from({ length: historyDays }, (_, i) => [end - historyDays + 1 + i, s.downloads - (historyDays - 1 - i) * seed] as const)
+        histories.set(historyKey(s.type, s.name), { bars, totals, priorTotal: null })
+      }
+      return histories
+    },
+    changes: snapshots
+      .filter((_, i) => i % 20 === 0)
+      .map((s, i) => ({ action: 'update', owner: s.owner, repo: s.repo, name: s.name, type: s.type, time: timestamp - (i % 600_000) })),
+    paste: pasteBadges(snapshots, 'owner-0', rawBase)
+  }
+}
+
+export interface RenderBenchResult {
+  renderMs: number
+  commitMs: number
+  files: number
+  /** UTF-8 bytes of every file of the index. */
+  bytes: number
+  peakRssMb: number
+}
+
+/** Bytes and files of the whole index, rendered without git (for the simulated year). */
+export function indexBytes(count: number, historyDays: number): { files: number; bytes: number; renderMs: number } {
+  const snapshots = syntheticSnapshots(count)
+  const started = performance.now()
+  let files = 0
+  let bytes = 0
+  for (const [, content] of renderIndexFiles(snapshots, { ...renderOptions, api: syntheticApi(snapshots, historyDays) })) {
+    files++
+    bytes += Buffer.byteLength(content, 'utf8')
+  }
+  return { files, bytes, renderMs: performance.now() - started }
+}
+
+const renderOptions = {
+  date: '2026-10-03',
+  readmeTemplate: DEFAULT_README_TEMPLATE,
+  placeholders: { serverUrl: 'https://github.com', owner: 'me', repo: 'backage', branch: 'index' }
+}
+
+/** `api`: with the static API of SPEC 10 (30 days of history, a first month), else backage's files only. */
+export async function benchRender(count: number, api = false): Promise<RenderBenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'backage-bench-render-'))
   let peakRss = process.memoryUsage().rss
   const sample = (): void => {
@@ -71,16 +141,12 @@ export async function benchRender(
     execFileSync('git', ['init', '--quiet', '--bare', origin])
     execFileSync('git', ['init', '--quiet', workspace])
     const snapshots = syntheticSnapshots(count)
-    const options = {
-      date: '2026-10-03',
-      readmeTemplate: DEFAULT_README_TEMPLATE,
-      placeholders: { serverUrl: 'https://github.com', owner: 'me', repo: 'backage', branch: 'index' }
-    }
+    const options = { ...renderOptions, ...(api ? { api: syntheticApi(snapshots, 30) } : {}) }
 
     // Rendering alone: every file made, its size read (so nothing is optimised away), then dropped.
     const renderStart = performance.now()
     let bytes = 0
-    for (const [, content] of renderIndexFiles(snapshots, options)) bytes += content.length
+    for (const [, content] of renderIndexFiles(snapshots, options)) bytes += Buffer.byteLength(content, 'utf8')
     const renderMs = performance.now() - renderStart
     sample()
     if (bytes === 0) throw new Error('benchRender: nothing rendered')
@@ -105,7 +171,7 @@ export async function benchRender(
     })
     const commitMs = performance.now() - commitStart
     sample()
-    return { renderMs, commitMs, files, peakRssMb: peakRss / 1024 / 1024 }
+    return { renderMs, commitMs, files, bytes, peakRssMb: peakRss / 1024 / 1024 }
   } finally {
     clearInterval(timer)
     rmSync(dir, { recursive: true, force: true })

@@ -4,7 +4,7 @@
  */
 import { benchParse } from './parse.js'
 import { benchRefresh } from './refresh.js'
-import { benchRender } from './render.js'
+import { benchRender, indexBytes } from './render.js'
 import { benchStore } from './store.js'
 import { benchQuiet, type QuietDay } from './quiet.js'
 
@@ -44,13 +44,24 @@ line(
     `exact listing counts ${day(quiet.withCounts)}, target ≤ 0.5 | abbreviated counts (github.com) ${day(quiet.abbreviated)}`
 )
 
+const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(0)} MB`
 for (const count of quick ? [1_000] : [10_000, 100_000]) {
-  const r = await benchRender(count)
-  line(`render + commit: ${count.toLocaleString('en-US')} packages`, `render alone ${(r.renderMs / 1000).toFixed(1)} s, render+commit (streamed) ${(r.commitMs / 1000).toFixed(1)} s, ${r.files} files, peak RSS ${r.peakRssMb.toFixed(0)} MB`)
+  // "before": backage's files only; "after": with the static API of SPEC 10 (SPEC 9, 10).
+  for (const api of [false, true]) {
+    const r = await benchRender(count, api)
+    line(
+      `render + commit: ${count.toLocaleString('en-US')} packages, ${api ? 'with the API (after)' : 'backage files (before)'}`,
+      `render alone ${(r.renderMs / 1000).toFixed(1)} s, render+commit (streamed) ${(r.commitMs / 1000).toFixed(1)} s, ${r.files} files, ${mb(r.bytes)}, peak RSS ${r.peakRssMb.toFixed(0)} MB`
+    )
+  }
 }
+const yearCount = quick ? 1_000 : 100_000
+const year = indexBytes(yearCount, 365)
+line(`index after a simulated year: ${yearCount.toLocaleString('en-US')} packages`, `${year.files} files, ${mb(year.bytes)} (rendered in ${(year.renderMs / 1000).toFixed(1)} s)`)
 
 const store = await benchStore()
 line('database: bytes per package per day (10,000 packages, 90 days)', store.bytesPerPackagePerDay.toFixed(1))
+line('database: of which the chart bars and changes log (SPEC 10)', (store.bytesPerPackagePerDay - store.bytesPerPackagePerDayWithoutApi).toFixed(1))
 line('database: compressed snapshot / raw size', store.snapshotRatio.toFixed(3))
 
 peakRss = Math.max(peakRss, process.memoryUsage().rss)

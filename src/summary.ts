@@ -6,6 +6,7 @@
 import { LISTED_LIMIT, listed } from './log.js'
 import type { RunResult } from './pipeline/run.js'
 import type { Settings } from './settings.js'
+import { pasteBadgesMarkdown, type PasteBadge } from './render/api/paste.js'
 
 /** GitHub's limit for a step summary is 1 MiB; the cut leaves room for the note that says so. */
 export const SUMMARY_MAX_BYTES = 1024 * 1024 - 1024
@@ -85,6 +86,7 @@ export function renderSummary(result: RunResult, settings: Settings): string {
   if (result.errors.length > 0 || result.ownerFileProblems.length > 0) {
     parts.push('### Problems', bullets([...result.errors, ...result.ownerFileProblems]))
   }
+  if (result.badges.length > 0) parts.push(readyToPaste(result.badges))
   const requests = Object.entries(result.requests).map(([kind, count]) => `${kind} ${count}`)
   const rate = Object.entries(result.rateLimit)
     .filter((entry): entry is [string, { remaining: number; limit: number }] => entry[1] !== undefined)
@@ -97,4 +99,12 @@ export function renderSummary(result: RunResult, settings: Settings): string {
     )
   )
   return bounded(parts.join('\n\n') + '\n')
+}
+
+/** The heading of the ready-to-paste badges (the demo prints the section under it). */
+export const READY_TO_PASTE_HEADING = '### Badges, ready to paste'
+
+/** SPEC 10.3: the repository owner's badges, ready to paste (the same list as the index README's). */
+export function readyToPaste(badges: readonly PasteBadge[]): string {
+  return `${READY_TO_PASTE_HEADING}\n\n${pasteBadgesMarkdown(badges).trimEnd()}`
 }

@@ -181,8 +181,8 @@ export interface PackageRefresh {
   versionsPassComplete: boolean
   /** Why metrics are stale: page URL and marker, for the log and the job summary. */
   problems: { page: string; marker: string }[]
-  /** The chart bars the package page showed (a full reading when understood and not stale, SPEC 13.1). */
-  daily?: DailyCount[]
+  /** The 30-day chart as read (empty or absent when not understood), kept per day for history.json (SPEC 10.1). */
+  chart?: DailyCount[]
   /** The package was quiet (SPEC 13.1): counted for the rotation of its versions list. */
   quiet?: boolean
 }
@@ -223,4 +223,28 @@ export interface PackageSnapshot {
    * number was ever read (the value is then -1) (SPEC 12). Empty: not stale.
    */
   stale: Partial<Record<StaleMetric, Day | null>>
+}
+
+// ---- what the store hands to the static API of SPEC 10 ----
+
+/**
+ * A package's stored series, as day numbers (whole days since 1970-01-01, store/days.ts), oldest
+ * first, limited to the 365 days ending on its newest known day. `priorTotal` is the newest total
+ * before that window (null: none), so aggregates can carry a total forward into it.
+ */
+export interface PackageHistory {
+  bars: readonly (readonly [day: number, count: number])[]
+  totals: readonly (readonly [day: number, total: number])[]
+  priorTotal: number | null
+}
+
+/** One row of the changes log (changes.json): the latest change of a package; `time` in epoch seconds. */
+export interface ChangeRecord {
+  action: 'update' | 'delete'
+  owner: string
+  /** The repo folder as stored: the repository name, or null for a package without one. */
+  repo: string | null
+  name: string
+  type: PackageType
+  time: number
 }

@@ -16,6 +16,7 @@ import { indexFileUrl, indexPath, rawBaseUrl } from '../src/render/paths.js'
 
 /** Shown for a value the index does not know (`-1`, e.g. the size of a non-container package). */
 export const UNKNOWN = '—'
+import { READY_TO_PASTE_HEADING } from '../src/summary.js'
 
 export interface PublishedPackage {
   owner: string
@@ -95,6 +96,15 @@ function ownersWithoutPackages(summary: string): string[] {
   return [...section.matchAll(/^\| ([^|]+?) \| 0 \|/gm)].map((match) => match[1] ?? '')
 }
 
+/** Prints the ready-to-paste badges of the repository owner's packages, as the run's job summary lists them. */
+export function printReadyToPaste(summary: string, print: (line: string) => void): void {
+  const start = summary.indexOf(READY_TO_PASTE_HEADING)
+  if (start < 0) return
+  const end = summary.indexOf('\n### ', start + READY_TO_PASTE_HEADING.length)
+  print('\nbadges to paste (endpoint Markdown, SVG and JSON URLs; on github.com they start with https://raw.githubusercontent.com/):')
+  print(summary.slice(start + READY_TO_PASTE_HEADING.length, end < 0 ? undefined : end).trim())
+}
+
 export interface DemoResult {
   indexDir: string
   packages: PublishedPackage[]
@@ -159,6 +169,7 @@ export async function runDemo(print: (line: string) => void = console.log): Prom
         `badge (XML, latest tag): https://img.shields.io/badge/dynamic/xml?url=${encodeURIComponent(file('.xml'))}&query=${encodeURIComponent('/xml/version[./latest[.="true"]]/tags[.!="latest"]')}&label=latest`
       )
     }
+    printReadyToPaste(run.summary, print)
     print(`\nopen ${path.join(indexDir, 'README.md')} to see the index README.`)
     for (const line of siteHowTo(indexDir)) print(line)
     print('\nThe job summary a real run writes on its workflow run page:\n')

@@ -17,6 +17,9 @@ describe('npm run demo', () => {
       expect(printed).toMatch(/acme-labs\/server\/server\s+container\s+\S+/)
       expect(printed).toContain('acme-labs/tools/tools%2Fcli')
       expect(printed).toContain('https://img.shields.io/badge/dynamic/json?url=')
+      // SPEC 10.3: the repository owner's ready-to-paste badges
+      expect(printed).toMatch(/- `backage-demo\/backage\/badge-kit` !\[downloads\]\(https:\/\/img\.shields\.io\/endpoint\?url=\S+badge-kit\.api%2Fbadges%2Fdownloads\.json\)/)
+      expect(printed).toMatch(/SVG: \S+\/backage-demo\/backage\/badge-kit\.api\/badges\/downloads\.svg/)
       expect(printed).toContain(`index written to ${result.indexDir}`)
       // progress of the action is shown while it runs, grouped by stage, without workflow commands
       expect(printed).toContain('│ refreshing up to')

@@ -166,17 +166,18 @@ describe('renderIndexFiles', () => {
   it('renders the same bytes as the in-memory renderer it replaced', () => {
     // Digests taken with the renderer before streaming (one Map of every file), on an input out of
     // order with many owners, ties, a shared path and repo-less packages; and with a small size
-    // limit so aggregates are trimmed.
+    // limit so aggregates are trimmed. (Updated when the README template gained its ready-to-paste
+    // badges block, SPEC 10.3: with the previous template the digests were a6d103b9… and f9ef05a7….)
     const input = [...syntheticSnapshots(600).reverse(), ...world]
     // The marker file (added later) and the site aside, ordinary names keep every byte and path.
     const indexOnly = (files: [string, string][]): [string, string][] =>
       files.filter(([name]) => name !== '.backage-index' && notSite(name))
     const full = indexOnly([...renderIndexFiles(input, options)])
     expect(full).toHaveLength(1706)
-    expect(digest(full)).toBe('a6d103b90a9944025cec193eaba27d3145790778a208a4038225609b161a80a8')
+    expect(digest(full)).toBe('92c9898be2b93113c4802cc17a829891798db106f085f11262437ecae08108e9')
     const trimmed = indexOnly([...renderIndexFiles(input, { ...options, sizeLimit: 20_000 })])
     expect(trimmed).toHaveLength(1706)
-    expect(digest(trimmed)).toBe('f9ef05a718bdbd5d74a4ae52c559b008eaa0fc64f7b69a1d7e54a5c57a78f126')
+    expect(digest(trimmed)).toBe('c7c02d5547c448b8b99cbf40d9e35830b0348ad6e42e4f47afd6085ca0de001e')
   })
 
   it('renders an owner only when its files are asked for', () => {

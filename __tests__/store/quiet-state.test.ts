@@ -33,7 +33,7 @@ const quietOf = (): unknown => store.listPackages()[0]?.quiet
 
 describe('Store: quiet packages', () => {
   it('records a full reading (chart read, nothing stale) with its chart, oldest first', () => {
-    store.savePackageRefresh(refresh({ downloads: 1000, daily: chart }), 1)
+    store.savePackageRefresh(refresh({ downloads: 1000, chart: chart }), 1)
     expect(quietOf()).toEqual({
       total: 1000,
       stale: false,
@@ -48,21 +48,21 @@ describe('Store: quiet packages', () => {
   })
 
   it('a reading that is stale, or has no chart, leaves the last full reading as it was', () => {
-    store.savePackageRefresh(refresh({ downloads: 1000, daily: chart }), 1)
-    store.savePackageRefresh(refresh({ day: '2026-03-02', downloads: 1200, windows: null, daily: [], problems: [{ page: 'p', marker: 'chart' }] }), 1)
-    store.savePackageRefresh(refresh({ day: '2026-03-03', downloads: 1300, daily: chart, windows: null, problems: [{ page: 'p', marker: 'chart' }] }), 1)
+    store.savePackageRefresh(refresh({ downloads: 1000, chart: chart }), 1)
+    store.savePackageRefresh(refresh({ day: '2026-03-02', downloads: 1200, windows: null, chart: [], problems: [{ page: 'p', marker: 'chart' }] }), 1)
+    store.savePackageRefresh(refresh({ day: '2026-03-03', downloads: 1300, chart: chart, windows: null, problems: [{ page: 'p', marker: 'chart' }] }), 1)
     expect(quietOf()).toMatchObject({ total: 1300, stale: true, fullReadAt: '2026-03-01T10:00:00.000Z' })
   })
 
   it('counts quiet refreshes, listing confirmations among them', () => {
-    store.savePackageRefresh(refresh({ daily: chart, quiet: true }), 1)
+    store.savePackageRefresh(refresh({ chart: chart, quiet: true }), 1)
     store.savePackageRefresh(refresh({ day: '2026-03-02', quiet: true }), 1)
-    store.savePackageRefresh(refresh({ day: '2026-03-03', quiet: false, daily: chart }), 1)
+    store.savePackageRefresh(refresh({ day: '2026-03-03', quiet: false, chart: chart }), 1)
     expect(quietOf()).toMatchObject({ quietCount: 2, fullReadAt: '2026-03-03T10:00:00.000Z' })
   })
 
   it('a stored chart that is not well-formed reads as none (the listing then never confirms)', () => {
-    store.savePackageRefresh(refresh({ daily: chart }), 1)
+    store.savePackageRefresh(refresh({ chart: chart }), 1)
     const raw = new DatabaseSync(dbPath)
     try {
       const stored = raw.prepare('SELECT chart FROM packages').get()

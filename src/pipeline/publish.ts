@@ -12,7 +12,12 @@ import { execFileSync } from 'node:child_process'
 import type { Settings } from '../settings.js'
 import type { Log } from '../log.js'
 import type { Store } from '../store/store.js'
-import { utcDay } from '../types.js'
+import { utcDay, type PackageSnapshot } from '../types.js'
+import type { ApiOptions } from '../render/api/files.js'
+import { CHANGES_WINDOW_SECONDS } from '../store/api-history.js'
+import { pasteBadges, type PasteBadge } from '../render/api/paste.js'
+import { sharedPackageFiles } from '../render/api/feeds.js'
+import { rawBaseUrl } from '../render/paths.js'
 import { renderIndexFiles } from '../render/index-tree.js'
 import { DEFAULT_README_TEMPLATE } from '../render/readme.js'
 import { publishIndex } from '../publish/git.js'
@@ -25,6 +30,8 @@ export interface PublishResult {
   commit: string
   changed: boolean
   indexDir: string | null
+  /** Ready-to-paste badges of the repository owner's packages (SPEC 10.3), for the job summary. */
+  badges: PasteBadge[]
 }
 
 export interface PublishDeps {
@@ -34,6 +41,8 @@ export interface PublishDeps {
   now: Date
   /** Dry run target; defaults to RUNNER_TEMP/backage-index. */
   indexDir?: string
+  /** The instance's own owners (repository owner, `owners`, `owners-file`): their badges are drawn as SVG too. */
+  ownOwners?: readonly string[]
 }
 
 /**
@@ -50,8 +59,13 @@ export function readmeTemplate(workspace: string): string {
 export async function publishStage(deps: PublishDeps): Promise<PublishResult> {
   const { settings, store, log } = deps
   const rendered = { count: 0 }
+  const snapshots = store.snapshots()
+  const api = apiOptions(deps, snapshots)
+  for (const [file, packages] of sharedPackageFiles(snapshots)) {
+    log.warning(`${packages.join(' and ')} share ${file}.json and ${file}.api/: the first (${packages[0] ?? ''}) keeps them`)
+  }
   const files = counting(
-    renderIndexFiles(store.snapshots(), {
+    renderIndexFiles(snapshots, {
       date: utcDay(deps.now),
       readmeTemplate: readmeTemplate(settings.env.workspace),
       placeholders: {
@@ -60,7 +74,8 @@ export async function publishStage(deps: PublishDeps): Promise<PublishResult> {
         repo: settings.env.repository.name,
         branch: settings.indexBranch
       },
-      onSkipped: (s) => log.warning(`${packageLabel(s)} is left out of the index: a name of it is over 250 bytes as a file name`)
+      onSkipped: (s) => log.warning(`${packageLabel(s)} is left out of the index: a name of it is over 250 bytes as a file name`),
+      api
     }),
     rendered
   )
@@ -70,7 +85,7 @@ export async function publishStage(deps: PublishDeps): Promise<PublishResult> {
     const { removed } = writeIndexFolder(indexDir, files)
     log.info(`rendered ${rendered.count} index files (${removed} files of the earlier index removed)`)
     log.info(`dry run: index written to ${indexDir}`)
-    return { commit: '', changed: true, indexDir }
+    return { commit: '', changed: true, indexDir, badges: [...api.paste] }
   }
 
   const { workspace, gitDir, remote } = gitTarget(settings)
@@ -91,7 +106,25 @@ export async function publishStage(deps: PublishDeps): Promise<PublishResult> {
       ? `pushed ${settings.indexBranch} at ${result.commit}`
       : `${settings.indexBranch} unchanged at ${result.commit}`
   )
-  return { ...result, indexDir: null }
+  return { ...result, indexDir: null, badges: [...api.paste] }
+}
+
+/** What the static API of SPEC 10 needs from the run: its URLs, own owners, time, series and changes. */
+function apiOptions(deps: PublishDeps, snapshots: readonly PackageSnapshot[]): ApiOptions {
+  const { settings, store } = deps
+  const { owner, name } = settings.env.repository
+  const rawBase = rawBaseUrl(settings.env.serverUrl, owner, name, settings.indexBranch)
+  const timestamp = Math.floor(deps.now.getTime() / 1000)
+  return {
+    rawBase,
+    serverUrl: settings.env.serverUrl,
+    registryHost: new URL(settings.registryUrl).host,
+    svgOwners: [settings.env.repositoryOwner, ...(deps.ownOwners ?? [])],
+    timestamp,
+    histories: (login) => store.histories(login),
+    changes: store.changes(timestamp - CHANGES_WINDOW_SECONDS),
+    paste: pasteBadges(snapshots, settings.env.repositoryOwner, rawBase)
+  }
 }
 
 /** The folder a dry run (or the CLI's `--out`) writes to; null when the index is pushed. */

@@ -145,7 +145,8 @@ export async function refreshPackage(
       versionsPassStartedAt: passStartedAt,
       versionsPassComplete: passStartedAt !== null && versions.passEnds,
       problems,
-      daily: page?.daily ?? [],
+      // SPEC 10.1: the bars themselves, kept per day so history.json grows past 30 days.
+      chart: windows && windows.month >= 0 && page ? page.daily : [],
       quiet
     }
   }

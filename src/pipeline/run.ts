@@ -22,6 +22,7 @@ import { planOwners, planOwnersFromStore } from './plan.js'
 import { refreshStage, type RefreshReport } from './refresh.js'
 import { checkPublishTarget, publishStage } from './publish.js'
 import { createActionsCache } from '../store/cache.js'
+import type { PasteBadge } from '../render/api/paste.js'
 
 export interface StageTiming {
   stage: string
@@ -48,6 +49,8 @@ export interface RunResult {
   /** Stage failures after refresh (publish, release): reported, the run fails at the end. */
   errors: string[]
   ownerFileProblems: string[]
+  /** Ready-to-paste badges of the repository owner's packages (SPEC 10.3). */
+  badges: PasteBadge[]
 }
 
 export interface RunDeps {
@@ -218,12 +221,12 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
     }
 
     const published = releaseFailed
-      ? { commit: '', changed: false, indexDir: null }
+      ? { commit: '', changed: false, indexDir: null, badges: [] }
       : await timed('publish', () =>
-          publishStage({ settings, store, log, now: now(), indexDir: deps.indexDir }).catch((error: unknown) => {
+          publishStage({ settings, store, log, now: now(), indexDir: deps.indexDir, ownOwners: owners.manual }).catch((error: unknown) => {
             errors.push(`publishing the index failed: ${errorMessage(error)}`)
             log.error(errors[errors.length - 1] ?? '')
-            return { commit: '', changed: false, indexDir: null }
+            return { commit: '', changed: false, indexDir: null, badges: [] }
           })
         )
 
@@ -248,7 +251,8 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
       },
       timings,
       errors,
-      ownerFileProblems: owners.problems
+      ownerFileProblems: owners.problems,
+      badges: published.badges
     }
   } finally {
     clearTimeout(deadline)

@@ -9,10 +9,11 @@ import type { PackageSnapshot } from '../types.js'
 import { FILE_SIZE_LIMIT, fitToBudget, type RenderedTwin } from './budget.js'
 import { formatCount } from './format.js'
 import { renderJson, renderJsonArrayOf } from './json.js'
-import { packageObjects, type PackageObject } from './package-object.js'
+import { compareObjects, compareStrings, packageObjects, type PackageObject } from './package-object.js'
 import { INDEX_MARKER, INDEX_MARKER_CONTENT, indexPath, namesFit, type IndexScope } from './paths.js'
 import { renderReadme } from './readme.js'
 import { siteFiles } from '../site/files.js'
+import { ApiFiles, type ApiOptions } from './api/files.js'
 import { renderXml, renderXmlArray, renderXmlArrayOf, renderXmlDocumentOf, xmlMembers } from './xml.js'
 
 export interface RenderIndexOptions {
@@ -26,6 +27,8 @@ export interface RenderIndexOptions {
   sizeLimit?: number
   /** Told once per package left out because a name of it does not fit a file name (SPEC 6.4). */
   onSkipped?: (snapshot: PackageSnapshot) => void
+  /** The static API of SPEC 10 beside backage's files; absent: backage's files only. */
+  api?: ApiOptions
 }
 
 
@@ -48,20 +51,6 @@ interface Rendered {
   snapshot: PackageSnapshot
   json: string
   xml: string
-}
-
-/** Plain code-unit comparison (not localeCompare), so the order is the same on every machine. */
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
-}
-
-function compareObjects(a: PackageObject, b: PackageObject): number {
-  return (
-    compareStrings(a.owner, b.owner) ||
-    compareStrings(a.repo, b.repo) ||
-    compareStrings(a.package_type, b.package_type) ||
-    compareStrings(a.package, b.package)
-  )
 }
 
 function renderTwinArray(objects: readonly PackageObject[]): RenderedTwin {
@@ -147,8 +136,10 @@ export function* renderIndexFiles(all: readonly PackageSnapshot[], options: Rend
     else byOwner.set(snapshot.owner, [snapshot])
   }
   let repos = 0
+  const api = options.api && new ApiFiles(options.api)
   for (const owner of [...byOwner.keys()].sort(compareStrings)) {
     repos += yield* ownerFiles(byOwner.get(owner) ?? [], limit)
+    if (api) yield* api.owner(byOwner.get(owner) ?? [])
   }
 
   const counts: IndexCounts = {
@@ -162,6 +153,7 @@ export function* renderIndexFiles(all: readonly PackageSnapshot[], options: Rend
   }
   yield [indexPath({}, '.json'), renderJson(counts)]
   yield [indexPath({}, '.xml'), renderXml(counts)]
+  if (api) yield* api.rootFiles({ owners: counts.raw_owners, repos: counts.raw_repos, packages: counts.raw_packages }, options.date)
   yield [
     indexPath({}, 'README.md'),
     renderReadme(options.readmeTemplate, {
@@ -172,7 +164,8 @@ export function* renderIndexFiles(all: readonly PackageSnapshot[], options: Rend
       rawOwners: counts.raw_owners,
       rawRepos: counts.raw_repos,
       rawPackages: counts.raw_packages,
-      date: options.date
+      date: options.date,
+      badges: api?.readmeBadges()
     })
   ]
   yield [indexPath({}, '.nojekyll'), '']

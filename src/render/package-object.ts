@@ -109,6 +109,21 @@ export function repoSegment(snapshot: Pick<PackageSnapshot, 'repo'>): string {
   return packageUrlName(snapshot.repo)
 }
 
+/** Plain code-unit comparison (not localeCompare), so the order is the same on every machine. */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+/** The order of SPEC 6.1: owner, repo, package type, package, compared as plain strings. */
+export function compareObjects(a: PackageObject, b: PackageObject): number {
+  return (
+    compareStrings(a.owner, b.owner) ||
+    compareStrings(a.repo, b.repo) ||
+    compareStrings(a.package_type, b.package_type) ||
+    compareStrings(a.package, b.package)
+  )
+}
+
 /** One package object; `ranks` come from `rankPackages` over all the snapshots. */
 export function packageObject(snapshot: PackageSnapshot, ranks: Ranks): PackageObject {
   const versions = [...snapshot.versions].sort((a, b) => a.id - b.id)

@@ -5,7 +5,8 @@
  * raw.githubusercontent.com on github.com, `SERVER/OWNER/REPO/raw/BRANCH` on GitHub Enterprise),
  * `<RAW_BASE_ENCODED>` (the same, as a query value), `<FETCH_FROM>` and `<HOST_NOTE>` (lines that
  * differ between github.com and GitHub Enterprise), and the counts `<OWNERS>`, `<REPOS>`,
- * `<PACKAGES>` (formatted, `2.8k`), `<RAW_OWNERS>`, `<RAW_REPOS>`, `<RAW_PACKAGES>` and `<DATE>` (run day).
+ * `<PACKAGES>` (formatted, `2.8k`), `<RAW_OWNERS>`, `<RAW_REPOS>`, `<RAW_PACKAGES>`, `<DATE>` (run day) and
+ * `<BADGES>` (the ready-to-paste badges of SPEC 10.3, empty when the static API is off).
  */
 import { isGitHubCom, rawBaseUrl } from './paths.js'
 
@@ -22,6 +23,8 @@ export interface ReadmeValues {
   rawRepos: number
   rawPackages: number
   date: string
+  /** The ready-to-paste badges of the repository owner's packages (SPEC 10.3), for `<BADGES>`. */
+  badges?: string
 }
 
 // The badge recipes are real shields.io queries; `%24` is `$`, `%5B`/`%5D` are brackets and
@@ -81,7 +84,16 @@ Downloads (XML):
 
 Other members work the same way: \`$.downloads_month\`, \`$.downloads_week\`, \`$.downloads_day\`,
 \`$.versions\`, \`$.owner_rank\`, and the exact numbers under \`raw_\` names.
-`
+
+## Ready-to-paste badges
+
+Each package also has shields endpoint badges in \`OWNER/REPO/PACKAGE.api/badges/\` (\`downloads\`,
+\`month\`, \`week\`, \`day\`, \`versions\`, \`version\`, and \`size\` for containers), drawn by
+\`https://img.shields.io/endpoint?url=\` followed by the encoded raw URL of the \`.json\`; the
+packages of this repository's own owners have the same badges as \`.svg\`. The most downloaded
+packages of <GITHUB_OWNER>:
+
+<BADGES>`
 
 const rawBase = (v: ReadmeValues): string => rawBaseUrl(v.serverUrl, v.owner, v.repo, v.branch)
 
@@ -117,7 +129,8 @@ const PLACEHOLDERS: readonly [string, (v: ReadmeValues) => string][] = [
   ['<RAW_OWNERS>', (v) => String(v.rawOwners)],
   ['<RAW_REPOS>', (v) => String(v.rawRepos)],
   ['<RAW_PACKAGES>', (v) => String(v.rawPackages)],
-  ['<DATE>', (v) => v.date]
+  ['<DATE>', (v) => v.date],
+  ['<BADGES>', (v) => v.badges ?? '']
 ]
 
 /** The template with every placeholder filled in. */

@@ -5,6 +5,7 @@
  */
 import type { OptOutRule } from '../types.js'
 import { int, type Sql } from './sql.js'
+import { recordDeletion } from './api-history.js'
 
 export type { OptOutRule }
 
@@ -45,9 +46,10 @@ function matchingPackages(sql: Sql, rule: OptOutRule): number[] {
  * migration that adds such a table adds it here, so that deleting a package or merging a ghost
  * duplicate into it (package-refresh.ts) moves or removes its rows too.
  */
-export const PACKAGE_ROW_TABLES = ['version_days', 'versions', 'package_days'] as const
+export const PACKAGE_ROW_TABLES = ['version_days', 'versions', 'package_days', 'package_chart'] as const
 
 export function deletePackage(sql: Sql, pkg: number): void {
+  recordDeletion(sql, pkg) // SPEC 10.2: changes.json tells consumers it is gone
   for (const table of PACKAGE_ROW_TABLES) sql.stmt(`DELETE FROM ${table} WHERE pkg = ?`).run(pkg)
   sql.stmt('DELETE FROM packages WHERE pkg = ?').run(pkg)
 }

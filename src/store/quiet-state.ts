@@ -14,7 +14,7 @@ const DAY_FORMAT = /^\d{4}-\d{2}-\d{2}$/
 
 /** Records a full reading and counts a quiet refresh; a partial reading changes neither. */
 export function writeQuietState(sql: Sql, pkg: number, refresh: PackageRefresh, merged: MergedReading): void {
-  const bars = refresh.daily ?? []
+  const bars = refresh.chart ?? []
   if (bars.length > 0 && !merged.isStale && bars.every((bar) => isCount(bar.count) && DAY_FORMAT.test(bar.date))) {
     sql.stmt('UPDATE packages SET full_read_at = ?, chart = ? WHERE pkg = ?').run(refresh.at, serializeChart(bars), pkg)
   }

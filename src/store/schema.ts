@@ -125,6 +125,35 @@ export const MIGRATIONS: readonly Migration[] = [
     `
   },
   {
+    version: 4,
+    description: 'daily chart bars per package and day, and the changes log (SPEC 10)',
+    sql: `
+      -- One bar of GitHub's 30-day chart per package and chart day (GitHub's day, not the UTC day of
+      -- the run); a later reading of the same day replaces an earlier one (the newest bar still counts).
+      CREATE TABLE package_chart (
+        pkg INTEGER NOT NULL,
+        day INTEGER NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (pkg, day)
+      ) WITHOUT ROWID;
+
+      -- The latest change of each package in the last 7 days (changes.json): recorded when a refresh
+      -- changes what the package file shows, or when the package leaves the index. Keyed by names, not
+      -- pkg, so a deleted package keeps its row. time: epoch seconds.
+      CREATE TABLE changes (
+        owner TEXT NOT NULL COLLATE NOCASE,
+        type TEXT NOT NULL,
+        name TEXT NOT NULL,
+        repo TEXT,
+        action TEXT NOT NULL CHECK (action IN ('update', 'delete')),
+        time INTEGER NOT NULL,
+        PRIMARY KEY (owner, type, name)
+      ) WITHOUT ROWID;
+      -- Each write prunes what is older than 7 days: by this index, not a scan of the log.
+      CREATE INDEX changes_by_time ON changes (time);
+    `
+  },
+  {
     version: 5,
     description: 'quiet packages: the newest full reading and its chart, quiet refreshes for the rotation (SPEC 13.1)',
     sql: `

@@ -5,7 +5,7 @@
  * is snapshotted. Every write method is one transaction; `batch()` groups many into one.
  */
 import { DatabaseSync } from 'node:sqlite'
-import type { PackageRef, PackageRefresh, PackageSnapshot } from '../types.js'
+import type { ChangeRecord, PackageHistory, PackageRef, PackageRefresh, PackageSnapshot } from '../types.js'
 import { isLogin } from '../package-ref.js'
 import { isId } from '../domain/storable-refresh.js'
 import { migrate } from './schema.js'
@@ -19,6 +19,7 @@ import {
 import { readCounts, readSnapshots } from './read-model.js'
 import { LIVE_PACKAGE, readOwners, readPackages, type StoredOwner, type StoredPackage } from './queue-model.js'
 import { deleteOptedOut, type OptOutRule } from './optout.js'
+import { packageFingerprint, readChanges, readHistories, recordRetirement, writeChartAndChange } from './api-history.js'
 
 export type { OptOutRule } from './optout.js'
 export type { StoredOwner, StoredPackage } from './queue-model.js'
@@ -187,7 +188,14 @@ export class Store {
    * the merge that decided what is stale. Throws, writing nothing, on an invalid name or owner id.
    */
   savePackageRefresh(refresh: PackageRefresh, cycle: number): SavedRefresh {
-    return this.tolerant('saving a refresh', (onBad) => this.sql.transaction(() => writePackageRefresh(this.sql, refresh, cycle, onBad)))
+    return this.tolerant('saving a refresh', (onBad) =>
+      this.sql.transaction(() => {
+        const before = packageFingerprint(this.sql, refresh.ref) // SPEC 10: chart bars and the changes log
+        const saved = writePackageRefresh(this.sql, refresh, cycle, onBad)
+        writeChartAndChange(this.sql, refresh, before)
+        return saved
+      })
+    )
   }
 
   /** Records a refresh that could not read the package page: its numbers stay, marked stale. */
@@ -198,6 +206,7 @@ export class Store {
   /** The package is gone (private, deleted or renamed): kept but no longer listed nor published. */
   retirePackage(ref: PackageRef): void {
     this.sql.transaction(() => {
+      recordRetirement(this.sql, ref) // SPEC 10.2: changes.json tells consumers it is gone
       this.sql
         .stmt('UPDATE packages SET retired = 1 WHERE owner = ? AND type = ? AND lower(name) = lower(?)')
         .run(ref.owner, ref.type, ref.name)
@@ -232,6 +241,10 @@ export class Store {
   counts(): { owners: number; repos: number; packages: number } {
     return readCounts(this.sql)
   }
+
+  /** SPEC 10: one owner's daily series, keyed by `historyKey(type, name)`; the changes log since `since` (epoch seconds). */
+  histories = (owner: string): Map<string, PackageHistory> => readHistories(this.sql, owner)
+  changes = (since: number): ChangeRecord[] => readChanges(this.sql, since)
 
   // ---- file ----
 
