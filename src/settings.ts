@@ -8,6 +8,7 @@ import * as os from 'node:os'
 import { parseOwnersInput } from './pipeline/owner-files.js'
 import { isLogin, isRepoName } from './package-ref.js'
 import { resolveWorkspaceFile, type WorkspaceFile } from './workspace-file.js'
+import { parseShard, MAX_SHARDS, type Shard } from './domain/shard.js'
 
 export enum Inputs {
   Token = 'token',
@@ -22,7 +23,9 @@ export enum Inputs {
   Release = 'release',
   KeepReleases = 'keep-releases',
   RegistryUrl = 'registry-url',
-  DryRun = 'dry-run'
+  DryRun = 'dry-run',
+  Shard = 'shard',
+  Mode = 'mode'
 }
 
 export enum Outputs {
@@ -31,7 +34,8 @@ export enum Outputs {
   Stale = 'stale',
   IndexCommit = 'index-commit',
   ReleaseTag = 'release-tag',
-  Complete = 'complete'
+  Complete = 'complete',
+  ShardArtifact = 'shard-artifact'
 }
 
 export const DISCOVERY_SOURCES = ['stargazers', 'watchers', 'forks', 'followers'] as const
@@ -53,6 +57,11 @@ export interface Settings {
   keepReleases: number
   registryUrl: string
   dryRun: boolean
+  /** `shard: K/N` (SPEC 13.2); null for a whole run or a merge. */
+  shard: Shard | null
+  mode: 'run' | 'merge'
+  /** `BACKAGE_SHARDS_DIR`: deltas go through this folder instead of workflow artifacts; null when unset. */
+  shardsDir: string | null
   env: GitHubEnvironment
 }
 
@@ -81,7 +90,9 @@ export const DEFAULTS: Record<Inputs, string> = {
   [Inputs.Release]: 'true',
   [Inputs.KeepReleases]: '3',
   [Inputs.RegistryUrl]: 'https://ghcr.io',
-  [Inputs.DryRun]: 'false'
+  [Inputs.DryRun]: 'false',
+  [Inputs.Shard]: '',
+  [Inputs.Mode]: 'run'
 }
 
 export class SettingsError extends Error {
@@ -141,6 +152,7 @@ export function loadSettings(readInput: InputReader, env: NodeJS.ProcessEnv): Se
 
   const owners = readInput(Inputs.Owners)
   problems.push(...parseOwnersInput(owners).errors)
+  const handover = readHandover(input, env, problems)
 
   const settings = {
     token: readInput(Inputs.Token).trim(),
@@ -153,7 +165,8 @@ export function loadSettings(readInput: InputReader, env: NodeJS.ProcessEnv): Se
     release: boolean(Inputs.Release),
     keepReleases: integer(Inputs.KeepReleases, 1, 100),
     registryUrl,
-    dryRun: boolean(Inputs.DryRun)
+    dryRun: boolean(Inputs.DryRun),
+    ...handover
   } as const
 
   const environment = readEnvironment(env, problems)
@@ -176,6 +189,43 @@ export function loadSettings(readInput: InputReader, env: NodeJS.ProcessEnv): Se
   }
   if (problems.length > 0) throw new SettingsError(problems)
   return { ...settings, ownersFile, optoutFile, env: environment }
+}
+
+/**
+ * `shard` and `mode` (SPEC 13.2), and where deltas are handed over: a folder named by
+ * `BACKAGE_SHARDS_DIR`, else workflow artifacts, which exist only inside Actions.
+ */
+function readHandover(
+  input: (name: Inputs) => string,
+  env: NodeJS.ProcessEnv,
+  problems: string[]
+): Pick<Settings, 'shard' | 'mode' | 'shardsDir'> {
+  const shardText = input(Inputs.Shard)
+  const shard = shardText === '' ? null : parseShard(shardText)
+  if (shardText !== '' && shard === null) {
+    problems.push(`input "${Inputs.Shard}" is "${shardText}": expected K/N with 1 ≤ K ≤ N ≤ ${MAX_SHARDS}, such as 2/4, or empty`)
+  }
+  const modeText = input(Inputs.Mode)
+  if (modeText !== 'run' && modeText !== 'merge') {
+    problems.push(`input "${Inputs.Mode}" is "${modeText}": expected run or merge`)
+  }
+  const mode = modeText === 'merge' ? 'merge' : 'run'
+  if (shardText !== '' && mode === 'merge') {
+    problems.push(
+      `input "${Inputs.Shard}" is "${shardText}" with input "${Inputs.Mode}" merge: a merge job applies every shard's delta, ` +
+        `so it takes no shard; expected "${Inputs.Shard}" empty in the merge job`
+    )
+  }
+  const dirText = (env.BACKAGE_SHARDS_DIR ?? '').trim()
+  const shardsDir = dirText === '' ? null : path.resolve(dirText)
+  const runtime = (env.ACTIONS_RUNTIME_TOKEN ?? '').trim() !== '' && (env.ACTIONS_RESULTS_URL ?? '').trim() !== ''
+  if ((shardText !== '' || mode === 'merge') && shardsDir === null && !runtime) {
+    problems.push(
+      `input "${shardText !== '' ? Inputs.Shard : Inputs.Mode}" needs a place to hand deltas over: workflow artifacts ` +
+        '(ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL, present inside GitHub Actions) or a folder named by the environment variable BACKAGE_SHARDS_DIR'
+    )
+  }
+  return { shard, mode, shardsDir }
 }
 
 function parseDiscover(raw: string, problems: string[]): DiscoverySourceName[] {

@@ -19,6 +19,8 @@ import {
 import { readCounts, readSnapshots } from './read-model.js'
 import { LIVE_PACKAGE, readOwners, readPackages, type StoredOwner, type StoredPackage } from './queue-model.js'
 import { deleteOptedOut, type OptOutRule } from './optout.js'
+import { startCapture, writeDelta, type DeltaCounts } from './delta-capture.js'
+import { applyDelta, type AppliedDelta } from './delta-apply.js'
 
 export type { OptOutRule } from './optout.js'
 export type { StoredOwner, StoredPackage } from './queue-model.js'
@@ -231,6 +233,23 @@ export class Store {
 
   counts(): { owners: number; repos: number; packages: number } {
     return readCounts(this.sql)
+  }
+
+  // ---- shard deltas (SPEC 13.2) ----
+
+  /** From now on, notes every row this connection changes, for `writeDelta` (a shard run). */
+  captureChanges(): void {
+    startCapture(this.sql)
+  }
+
+  /** Writes the rows changed since `captureChanges`, deletions included, to a new file. */
+  writeDelta(path: string, info: Record<string, string>): DeltaCounts {
+    return writeDelta(this.sql, path, info)
+  }
+
+  /** Applies a shard's delta file (idempotent; a later reading in the store is kept). */
+  applyDelta(path: string): AppliedDelta {
+    return applyDelta(this.sql, path)
   }
 
   // ---- file ----
