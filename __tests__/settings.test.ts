@@ -137,8 +137,17 @@ describe('loadSettings', () => {
     expect(load({})).toMatchObject({ shard: null, mode: 'run', shardsDir: null })
     const sharded = load({ [Inputs.Shard]: '2/4' }, { ...env, BACKAGE_SHARDS_DIR: '/tmp/shards' })
     expect(sharded).toMatchObject({ shard: { index: 2, count: 4 }, mode: 'run', shardsDir: '/tmp/shards' })
-    const merge = load({ [Inputs.Mode]: 'merge' }, { ...env, ACTIONS_RUNTIME_TOKEN: 't', ACTIONS_RESULTS_URL: 'https://results/' })
-    expect(merge).toMatchObject({ shard: null, mode: 'merge', shardsDir: null })
+    const actions = { ...env, GITHUB_SERVER_URL: 'https://github.com', ACTIONS_RUNTIME_TOKEN: 't', ACTIONS_RESULTS_URL: 'https://results/' }
+    expect(load({ [Inputs.Mode]: 'merge' }, actions)).toMatchObject({ shard: null, mode: 'merge', shardsDir: null })
+    expect(load({ [Inputs.Mode]: 'merge' }, { ...actions, GITHUB_SERVER_URL: 'https://octo.ghe.com' })).toMatchObject({ mode: 'merge' })
+  })
+
+  it('sends GitHub Enterprise Server users to the folder: @actions/artifact refuses their host', () => {
+    const ghes = { ...env, GITHUB_SERVER_URL: 'https://git.example.com', ACTIONS_RUNTIME_TOKEN: 't', ACTIONS_RESULTS_URL: 'https://results/' }
+    const problems = problemsOf({ [Inputs.Shard]: '1/2' }, ghes)
+    expect(problems).toHaveLength(1)
+    expect(problems[0]).toContain('GitHub Enterprise Server (https://git.example.com); set BACKAGE_SHARDS_DIR')
+    expect(load({ [Inputs.Shard]: '1/2' }, { ...ghes, BACKAGE_SHARDS_DIR: '/shared/shards' }).shardsDir).toBe('/shared/shards')
   })
 
   it.each(['0/4', '5/4', '1/65', 'two'])('rejects shard %p naming the form', (shard) => {

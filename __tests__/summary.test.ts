@@ -37,6 +37,7 @@ function result(overrides: Partial<RunResult> = {}): RunResult {
       { stage: 'refresh', ms: 65_000 }
     ],
     errors: [],
+    shardArtifact: '',
     ownerFileProblems: ['owners.txt:3: "bad login!" is not a GitHub login (expected login or id/login)'],
     ...overrides
   }

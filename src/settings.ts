@@ -225,7 +225,24 @@ function readHandover(
         '(ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL, present inside GitHub Actions) or a folder named by the environment variable BACKAGE_SHARDS_DIR'
     )
   }
+  const server = (env.GITHUB_SERVER_URL ?? '').trim() || 'https://github.com'
+  if ((shardText !== '' || mode === 'merge') && shardsDir === null && runtime && !artifactsServed(server)) {
+    problems.push(
+      `input "${shardText !== '' ? Inputs.Shard : Inputs.Mode}": workflow artifacts (@actions/artifact) do not work on GitHub ` +
+        `Enterprise Server (${server}); set BACKAGE_SHARDS_DIR to a folder on a volume the jobs share, or run a single job`
+    )
+  }
   return { shard, mode, shardsDir }
+}
+
+/** The hosts `@actions/artifact` serves: github.com and GHE.com (`*.ghe.com`); it refuses the rest. */
+function artifactsServed(serverUrl: string): boolean {
+  try {
+    const host = new URL(serverUrl).hostname.toLowerCase()
+    return host === 'github.com' || host.endsWith('.ghe.com') || host.endsWith('.localhost')
+  } catch {
+    return false
+  }
 }
 
 function parseDiscover(raw: string, problems: string[]): DiscoverySourceName[] {

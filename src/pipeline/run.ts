@@ -20,6 +20,9 @@ import { planOwners, planOwnersFromStore } from './plan.js'
 import { refreshStage, type RefreshReport } from './refresh.js'
 import { checkPublishTarget, publishStage } from './publish.js'
 import { createActionsCache } from '../store/cache.js'
+import { createHandover } from './handover.js'
+import { handOverShard, ownersOfShard, shardOwners } from './shard.js'
+import { mergeStage } from './merge.js'
 
 export interface StageTiming {
   stage: string
@@ -45,6 +48,8 @@ export interface RunResult {
   timings: StageTiming[]
   /** Stage failures after refresh (publish, release): reported, the run fails at the end. */
   errors: string[]
+  /** The name a shard run's delta was handed over under (SPEC 13.2); empty otherwise. */
+  shardArtifact: string
   ownerFileProblems: string[]
 }
 
@@ -78,7 +83,9 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
   }
 
   // A run that could not publish fails before it restores, scrapes, releases or deletes anything.
-  await timed('check', () => checkPublishTarget(settings, deps.indexDir))
+  // A shard publishes nothing (SPEC 13.2): its delta goes to the merge job, which checks.
+  const { shard } = settings
+  if (shard === null) await timed('check', () => checkPublishTarget(settings, deps.indexDir))
 
   const { owner, name } = settings.env.repository
   const budget = new AbortController()
@@ -123,16 +130,30 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
       ? { source: 'local', release: undefined }
       : await timed('restore', () => restoreStage({ releases: api, dbPath, cache, log }))
   const store = Store.open(dbPath, { warn: (message) => log.warning(message) })
+  const handover = shard !== null || settings.mode === 'merge' ? createHandover(settings.shardsDir, log) : null
+  // A shard's delta is the rows it changes from here on (SPEC 13.2).
+  if (shard !== null) store.captureChanges()
+  const restoredFrom = restored.release ? `${restored.source} ${restored.release}` : restored.source
   const errors: string[] = []
   try {
-    const owners = await timed('owners', () =>
-      gatherOwners({ settings, api, store, log, now, signal: budget.signal })
+    const merged =
+      handover !== null && settings.mode === 'merge'
+        ? await timed('merge', () => mergeStage({ store, handover, dataDir, restoredFrom, runId: settings.env.runId, log }))
+        : null
+    const owners = await timed('owners', async () =>
+      shard !== null ? shardOwners(settings, log) : gatherOwners({ settings, api, store, log, now, signal: budget.signal })
     )
+    // A merge plans nothing: the shards refreshed; a shard plans the owners of its part.
     const planned = await timed('plan', async () =>
-      planOwners({ owners: planOwnersFromStore(store.listOwners(), store.packageRefreshTimes(), owners.manual), now: now() })
+      merged !== null
+        ? []
+        : planOwners({
+            owners: planOwnersFromStore(ownersOfShard(store.listOwners(), shard), store.packageRefreshTimes(), owners.manual),
+            now: now()
+          })
     )
-    log.info(`refreshing up to ${planned.length} owners`)
-    const refresh = await timed('refresh', () =>
+    if (merged === null) log.info(`refreshing up to ${planned.length} owners`)
+    const refresh = merged !== null ? merged.report : await timed('refresh', () =>
       refreshStage(
         {
           http,
@@ -163,7 +184,17 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
     const counts = store.counts()
     let releaseTag = ''
     let releaseFailed = false
-    if (settings.release && !settings.dryRun) {
+    let shardArtifact = ''
+    if (shard !== null && handover !== null) {
+      // A shard hands its delta over and publishes nothing: no release, no cache, no push (SPEC 13.2).
+      shardArtifact = await timed('handover', () =>
+        handOverShard({ store, shard, handover, dataDir, report: refresh, restoredFrom, runId: settings.env.runId, now: now(), log }).catch((error: unknown) => {
+          errors.push(`handing the shard's delta over failed: ${errorMessage(error)}`)
+          log.error(errors[errors.length - 1] ?? '')
+          return ''
+        })
+      )
+    } else if (settings.release && !settings.dryRun) {
       releaseTag = await timed('release', async () => {
         try {
           const saved = await saveStage({
@@ -194,7 +225,7 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
       await timed('cache', () => saveToCache(store, cache, log))
     }
 
-    const published = releaseFailed
+    const published = releaseFailed || shard !== null
       ? { commit: '', changed: false, indexDir: null }
       : await timed('publish', () =>
           publishStage({ settings, store, log, now: now(), indexDir: deps.indexDir }).catch((error: unknown) => {
@@ -216,7 +247,7 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
       complete: refresh.complete,
       stopReason: refresh.stopReason,
       counts,
-      restoredFrom: restored.release ? `${restored.source} ${restored.release}` : restored.source,
+      restoredFrom,
       requests: { ...stats.requests },
       rateLimit: {
         rest: stats.rateLimit.rest && { remaining: stats.rateLimit.rest.remaining, limit: stats.rateLimit.rest.limit },
@@ -227,6 +258,7 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
       },
       timings,
       errors,
+      shardArtifact,
       ownerFileProblems: owners.problems
     }
   } finally {
