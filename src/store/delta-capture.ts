@@ -28,7 +28,9 @@ export function startCapture(sql: Sql): void {
   for (const table of DELTA_TABLES) {
     const shape = tableShape(db, table.name)
     const changed = quote(changedTable(table.name))
-    db.exec(`CREATE TEMP TABLE IF NOT EXISTS ${changed} (${columnList(shape.key)}, PRIMARY KEY (${columnList(shape.key)}))`)
+    // Typed as the source columns: a lookup whose affinity differs from the index's cannot use it.
+    const typed = shape.key.map((column) => `${quote(column)} ${shape.types[column] ?? ''}`).join(', ')
+    db.exec(`CREATE TEMP TABLE IF NOT EXISTS ${changed} (${typed}, PRIMARY KEY (${columnList(shape.key)}))`)
     const values = (row: 'NEW' | 'OLD'): string => shape.key.map((column) => `${row}.${quote(column)}`).join(', ')
     // No OR IGNORE: inside a trigger the outer statement's conflict handling (an upsert's ABORT) wins.
     const note = (row: 'NEW' | 'OLD'): string =>
@@ -73,9 +75,10 @@ export function writeDelta(sql: Sql, path: string, info: Record<string, string>)
         const shape = shapes.get(table.name) as TableShape
         const changed = `temp.${quote(changedTable(table.name))}`
         const columns = columnList(shape.columns)
-        counts.rows[table.name] = changes(db, `INSERT INTO delta.${quote(table.name)} (${columns})
-          SELECT ${columnList(shape.columns, 't.')} FROM main.${quote(table.name)} t
-          WHERE EXISTS (SELECT 1 FROM ${changed} c WHERE ${keyMatch(shape.key, 't', 'c')})`)
+        // Driven by the noted keys (CROSS JOIN keeps that order), each found through the table's key.
+        counts.rows[table.name] = changes(db, `INSERT OR REPLACE INTO delta.${quote(table.name)} (${columns})
+          SELECT DISTINCT ${columnList(shape.columns, 't.')} FROM ${changed} c CROSS JOIN main.${quote(table.name)} t
+          WHERE ${keyMatch(shape.key, 't', 'c')}`)
         counts.deleted[table.name] = changes(db, `INSERT INTO delta.${quote(deletedTable(table.name))} (${columnList(shape.key)})
           SELECT ${columnList(shape.key, 'c.')} FROM ${changed} c
           WHERE NOT EXISTS (SELECT 1 FROM main.${quote(table.name)} t WHERE ${keyMatch(shape.key, 't', 'c')})`)

@@ -37,18 +37,21 @@ export interface TableShape {
   key: string[]
   /** Whether the key is declared (INSERT OR REPLACE then replaces; else rows are added once). */
   declaredKey: boolean
+  /** Declared type of each column (`INTEGER`, `TEXT`, ...), which gives it its affinity. */
+  types: Record<string, string>
 }
 
 /** Columns and key of `schema.table`, read from SQLite itself. */
 export function tableShape(db: DatabaseSync, table: string, schema = 'main'): TableShape {
-  const rows = db.prepare(`SELECT name, pk FROM pragma_table_info(?, ?) ORDER BY cid`).all(table, schema)
+  const rows = db.prepare(`SELECT name, type, pk FROM pragma_table_info(?, ?) ORDER BY cid`).all(table, schema)
   if (rows.length === 0) throw new Error(`table ${schema}.${table} does not exist`)
   const columns = rows.map((row) => String(row.name))
   const key = rows
     .filter((row) => Number(row.pk) > 0)
     .sort((a, b) => Number(a.pk) - Number(b.pk))
     .map((row) => String(row.name))
-  return { columns, key: key.length > 0 ? key : columns, declaredKey: key.length > 0 }
+  const types = Object.fromEntries(rows.map((row) => [String(row.name), /^[A-Za-z ]*$/.test(String(row.type)) ? String(row.type) : '']))
+  return { columns, key: key.length > 0 ? key : columns, declaredKey: key.length > 0, types }
 }
 
 /** The name a captured table's tombstones take in the delta file. */
