@@ -45,7 +45,7 @@ line('database: bytes per package per day (10,000 packages, 90 days)', store.byt
 line('database: compressed snapshot / raw size', store.snapshotRatio.toFixed(3))
 
 // Shards (SPEC 13.2): each shard paced at a simulated PAGES_PER_SECOND, the matrix as slow as its busiest shard.
-const shardRuns = await benchShardThroughput({ owners: quick ? 64 : 1_200, packagesPerOwner: 2, versionsPerPackage: 5, shardCounts: [1, 2, 4, 8] })
+const shardRuns = await benchShardThroughput({ owners: quick ? 64 : 800, packagesPerOwner: 2, versionsPerPackage: 5, shardCounts: [1, 2, 4, 8] })
 const oneShard = shardRuns[0]?.packagesPerHour ?? 0
 for (const r of shardRuns) {
   const linear = oneShard > 0 ? r.packagesPerHour / (r.shards * oneShard) : 0

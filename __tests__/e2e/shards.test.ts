@@ -73,6 +73,14 @@ describe('a two-shard matrix plus merge, end to end', () => {
     return run
   }
 
+  it('outside Actions without BACKAGE_SHARDS_DIR, a shard fails before any request, saying why', async () => {
+    const from = matrix.gh.requests.length
+    const run = await runAction({ gh: matrix.gh, workspace: matrix.sandbox.newWorkspace(), inputs: { ...inputs, shard: '1/2' } })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain('BACKAGE_SHARDS_DIR')
+    expect(matrix.gh.requests.length).toBe(from)
+  })
+
   it('the first workflow run only discovers: shards know no owner ids yet, the merge resolves them', async () => {
     const shard1 = ok(await job('101', { shard: '1/2' }))
     const shard2 = ok(await job('101', { shard: '2/2' }))
