@@ -8,7 +8,8 @@ import * as os from 'node:os'
 import { parseOwnersInput } from './pipeline/owner-files.js'
 import { isLogin, isRepoName } from './package-ref.js'
 import { resolveWorkspaceFile, type WorkspaceFile } from './workspace-file.js'
-import { parseShard, MAX_SHARDS, type Shard } from './domain/shard.js'
+import type { Shard } from './domain/shard.js'
+import { readShardSettings } from './shard-settings.js'
 
 export enum Inputs {
   Token = 'token',
@@ -152,7 +153,7 @@ export function loadSettings(readInput: InputReader, env: NodeJS.ProcessEnv): Se
 
   const owners = readInput(Inputs.Owners)
   problems.push(...parseOwnersInput(owners).errors)
-  const handover = readHandover(input, env, problems)
+  const handover = readShardSettings(input(Inputs.Shard), input(Inputs.Mode), env, { shard: Inputs.Shard, mode: Inputs.Mode }, problems)
 
   const settings = {
     token: readInput(Inputs.Token).trim(),
@@ -189,60 +190,6 @@ export function loadSettings(readInput: InputReader, env: NodeJS.ProcessEnv): Se
   }
   if (problems.length > 0) throw new SettingsError(problems)
   return { ...settings, ownersFile, optoutFile, env: environment }
-}
-
-/**
- * `shard` and `mode` (SPEC 13.2), and where deltas are handed over: a folder named by
- * `BACKAGE_SHARDS_DIR`, else workflow artifacts, which exist only inside Actions.
- */
-function readHandover(
-  input: (name: Inputs) => string,
-  env: NodeJS.ProcessEnv,
-  problems: string[]
-): Pick<Settings, 'shard' | 'mode' | 'shardsDir'> {
-  const shardText = input(Inputs.Shard)
-  const shard = shardText === '' ? null : parseShard(shardText)
-  if (shardText !== '' && shard === null) {
-    problems.push(`input "${Inputs.Shard}" is "${shardText}": expected K/N with 1 ≤ K ≤ N ≤ ${MAX_SHARDS}, such as 2/4, or empty`)
-  }
-  const modeText = input(Inputs.Mode)
-  if (modeText !== 'run' && modeText !== 'merge') {
-    problems.push(`input "${Inputs.Mode}" is "${modeText}": expected run or merge`)
-  }
-  const mode = modeText === 'merge' ? 'merge' : 'run'
-  if (shardText !== '' && mode === 'merge') {
-    problems.push(
-      `input "${Inputs.Shard}" is "${shardText}" with input "${Inputs.Mode}" merge: a merge job applies every shard's delta, ` +
-        `so it takes no shard; expected "${Inputs.Shard}" empty in the merge job`
-    )
-  }
-  const dirText = (env.BACKAGE_SHARDS_DIR ?? '').trim()
-  const shardsDir = dirText === '' ? null : path.resolve(dirText)
-  const runtime = (env.ACTIONS_RUNTIME_TOKEN ?? '').trim() !== '' && (env.ACTIONS_RESULTS_URL ?? '').trim() !== ''
-  if ((shardText !== '' || mode === 'merge') && shardsDir === null && !runtime) {
-    problems.push(
-      `input "${shardText !== '' ? Inputs.Shard : Inputs.Mode}" needs a place to hand deltas over: workflow artifacts ` +
-        '(ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL, present inside GitHub Actions) or a folder named by the environment variable BACKAGE_SHARDS_DIR'
-    )
-  }
-  const server = (env.GITHUB_SERVER_URL ?? '').trim() || 'https://github.com'
-  if ((shardText !== '' || mode === 'merge') && shardsDir === null && runtime && !artifactsServed(server)) {
-    problems.push(
-      `input "${shardText !== '' ? Inputs.Shard : Inputs.Mode}": workflow artifacts (@actions/artifact) do not work on GitHub ` +
-        `Enterprise Server (${server}); set BACKAGE_SHARDS_DIR to a folder on a volume the jobs share, or run a single job`
-    )
-  }
-  return { shard, mode, shardsDir }
-}
-
-/** The hosts `@actions/artifact` serves: github.com and GHE.com (`*.ghe.com`); it refuses the rest. */
-function artifactsServed(serverUrl: string): boolean {
-  try {
-    const host = new URL(serverUrl).hostname.toLowerCase()
-    return host === 'github.com' || host.endsWith('.ghe.com') || host.endsWith('.localhost')
-  } catch {
-    return false
-  }
 }
 
 function parseDiscover(raw: string, problems: string[]): DiscoverySourceName[] {
