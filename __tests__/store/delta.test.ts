@@ -132,6 +132,29 @@ describe('shard deltas', () => {
     db.close()
   })
 
+  it('a ghost duplicate the shard merged (same name but for case) is gone in the target too', () => {
+    const baseFile = path.join(tmp.dir, 'base.db')
+    base(baseFile)
+    // A row left by an older version: acme/container/TOOLS/ALPINE beside tools/alpine, with a day of its own.
+    const db = new DatabaseSync(baseFile)
+    db.exec(`INSERT INTO packages (owner, owner_type, type, name, repo, owner_id, first_seen, last_seen)
+      VALUES ('acme', 'orgs', 'container', 'TOOLS/ALPINE', 'images', 42, '2026-02-01T00:00:00.000Z', '2026-02-01')`)
+    db.exec(`INSERT INTO package_days (pkg, day, downloads) SELECT pkg, 20480, 700 FROM packages WHERE name = 'TOOLS/ALPINE'`)
+    db.close()
+    const reference = path.join(tmp.dir, 'reference.db')
+    copyFileSync(baseFile, reference)
+    const direct = Store.open(reference)
+    shardAcme(direct)
+    direct.close()
+    const merged = applied(baseFile, 'merged', [shard(baseFile, 'acme', shardAcme)])
+    expect(dump(merged)).toEqual(dump(reference))
+    const check = new DatabaseSync(merged, { readOnly: true })
+    expect(check.prepare(`SELECT count(*) AS n FROM packages WHERE lower(name) = 'tools/alpine'`).get()?.n).toBe(1)
+    // The ghost's day (2026-01-27) moved into the package, as the shard's refresh did.
+    expect(check.prepare(`SELECT count(*) AS n FROM package_days WHERE day = 20480`).get()?.n).toBe(1)
+    check.close()
+  })
+
   it('keeps a later reading already in the target', () => {
     const baseFile = path.join(tmp.dir, 'base.db')
     base(baseFile)
