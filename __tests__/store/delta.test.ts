@@ -155,6 +155,22 @@ describe('shard deltas', () => {
     check.close()
   })
 
+  it('a package refreshed by two shards keeps the later reading, in whichever order they are applied', () => {
+    const baseFile = path.join(tmp.dir, 'base.db')
+    base(baseFile)
+    const early = shard(baseFile, 'early', (store) => {
+      store.savePackageRefresh(refresh({ day: '2026-03-02', at: '2026-03-02T05:00:00.000Z', downloads: 1100 }), 2)
+    })
+    const late = shard(baseFile, 'late', (store) => {
+      store.savePackageRefresh(refresh({ day: '2026-03-02', at: '2026-03-02T07:00:00.000Z', downloads: 1200 }), 2)
+    })
+    for (const [name, order] of [['one', [early, late]], ['other', [late, early]]] as const) {
+      const store = Store.open(applied(baseFile, name, [...order]))
+      expect([name, store.snapshots().find((p) => p.name === alpine.name)?.downloads]).toEqual([name, 1200])
+      store.close()
+    }
+  })
+
   it('keeps a later reading already in the target', () => {
     const baseFile = path.join(tmp.dir, 'base.db')
     base(baseFile)
