@@ -21,7 +21,7 @@ function actionInputs(): Map<string, string> {
 describe('README', () => {
   it('documents every input with the default of action.yml', () => {
     const inputs = actionInputs()
-    expect([...inputs.keys()]).toHaveLength(13)
+    expect([...inputs.keys()]).toHaveLength(15)
     for (const [name, value] of inputs) {
       const row = readme.split('\n').find((line) => line.startsWith(`| \`${name}\` |`))
       expect([name, row?.trim().split('|').at(-2)?.trim()]).toEqual([name, `\`${value === '' ? "''" : value}\``])
@@ -31,7 +31,7 @@ describe('README', () => {
   it('documents every output', () => {
     const outputs = actionYml.split(/\noutputs:\n/)[1]?.split(/\nruns:\n/)[0] ?? ''
     const names = [...outputs.matchAll(/^ {2}([a-z-]+):$/gm)].map((m) => m[1])
-    expect(names).toHaveLength(6)
+    expect(names).toHaveLength(7)
     for (const name of names) expect(readme).toContain(`| \`${name}\` |`)
   })
 

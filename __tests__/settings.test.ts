@@ -147,6 +147,43 @@ describe('loadSettings', () => {
     expect(problemsOf({}, { GITHUB_REPOSITORY: 'a/b/c' })[0]).toContain('GITHUB_REPOSITORY is "a/b/c": expected OWNER/REPO')
   })
 
+  it('reads shard and mode (SPEC 13.2)', () => {
+    expect(load({})).toMatchObject({ shard: null, mode: 'run', shardsDir: null })
+    const sharded = load({ [Inputs.Shard]: '2/4' }, { ...env, BACKAGE_SHARDS_DIR: '/tmp/shards' })
+    expect(sharded).toMatchObject({ shard: { index: 2, count: 4 }, mode: 'run', shardsDir: '/tmp/shards' })
+    const actions = { ...env, GITHUB_SERVER_URL: 'https://github.com', ACTIONS_RUNTIME_TOKEN: 't', ACTIONS_RESULTS_URL: 'https://results/' }
+    expect(load({ [Inputs.Mode]: 'merge' }, actions)).toMatchObject({ shard: null, mode: 'merge', shardsDir: null })
+    expect(load({ [Inputs.Mode]: 'merge' }, { ...actions, GITHUB_SERVER_URL: 'https://octo.ghe.com' })).toMatchObject({ mode: 'merge' })
+  })
+
+  it('sends GitHub Enterprise Server users to the folder: @actions/artifact refuses their host', () => {
+    const ghes = { ...env, GITHUB_SERVER_URL: 'https://git.example.com', ACTIONS_RUNTIME_TOKEN: 't', ACTIONS_RESULTS_URL: 'https://results/' }
+    const problems = problemsOf({ [Inputs.Shard]: '1/2' }, ghes)
+    expect(problems).toHaveLength(1)
+    expect(problems[0]).toContain('GitHub Enterprise Server (https://git.example.com); set BACKAGE_SHARDS_DIR')
+    expect(load({ [Inputs.Shard]: '1/2' }, { ...ghes, BACKAGE_SHARDS_DIR: '/shared/shards' }).shardsDir).toBe('/shared/shards')
+  })
+
+  it.each(['0/4', '5/4', '1/65', 'two'])('rejects shard %p naming the form', (shard) => {
+    const problems = problemsOf({ [Inputs.Shard]: shard }, { ...env, BACKAGE_SHARDS_DIR: '/tmp/shards' })
+    expect(problems).toEqual([`input "shard" is "${shard}": expected K/N with 1 ≤ K ≤ N ≤ 64, such as 2/4, or empty`])
+  })
+
+  it('rejects an unknown mode, and shard with mode merge', () => {
+    const dir = { ...env, BACKAGE_SHARDS_DIR: '/tmp/shards' }
+    expect(problemsOf({ [Inputs.Mode]: 'shard' }, dir)).toEqual(['input "mode" is "shard": expected run or merge'])
+    expect(problemsOf({ [Inputs.Shard]: '1/2', [Inputs.Mode]: 'merge' }, dir)[0]).toContain('input "shard" is "1/2" with input "mode" merge')
+  })
+
+  it('refuses a shard or merge outside Actions without BACKAGE_SHARDS_DIR', () => {
+    for (const inputs of [{ [Inputs.Shard]: '1/2' }, { [Inputs.Mode]: 'merge' }]) {
+      const problems = problemsOf(inputs)
+      expect(problems).toHaveLength(1)
+      expect(problems[0]).toContain('BACKAGE_SHARDS_DIR')
+      expect(problems[0]).toContain('ACTIONS_RUNTIME_TOKEN')
+    }
+  })
+
   it('never describes the token', () => {
     const described = JSON.stringify(describeSettings(load({ [Inputs.Token]: 'ghp_secret' })))
     expect(described).not.toContain('ghp_secret')

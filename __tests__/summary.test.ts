@@ -38,6 +38,7 @@ function result(overrides: Partial<RunResult> = {}): RunResult {
     ],
     errors: [],
     badges: [],
+    shardArtifact: '',
     ownerFileProblems: ['owners.txt:3: "bad login!" is not a GitHub login (expected login or id/login)'],
     ...overrides
   }

@@ -7,6 +7,7 @@ import { benchRefresh } from './refresh.js'
 import { benchRender, indexBytes } from './render.js'
 import { benchStore } from './store.js'
 import { benchQuiet, type QuietDay } from './quiet.js'
+import { benchMerge, benchShardThroughput, PAGES_PER_SECOND } from './shards.js'
 
 const quick = process.env.BENCH_QUICK === '1'
 let peakRss = 0
@@ -63,6 +64,22 @@ const store = await benchStore()
 line('database: bytes per package per day (10,000 packages, 90 days)', store.bytesPerPackagePerDay.toFixed(1))
 line('database: of which the chart bars and changes log (SPEC 10)', (store.bytesPerPackagePerDay - store.bytesPerPackagePerDayWithoutApi).toFixed(1))
 line('database: compressed snapshot / raw size', store.snapshotRatio.toFixed(3))
+
+// Shards (SPEC 13.2): each shard paced at a simulated PAGES_PER_SECOND, the matrix as slow as its busiest shard.
+const shardRuns = await benchShardThroughput({ owners: quick ? 64 : 800, packagesPerOwner: 2, versionsPerPackage: 5, shardCounts: [1, 2, 4, 8] })
+const oneShard = shardRuns[0]?.packagesPerHour ?? 0
+for (const r of shardRuns) {
+  const linear = oneShard > 0 ? r.packagesPerHour / (r.shards * oneShard) : 0
+  line(
+    `shards: packages per hour, ${r.shards} shard${r.shards > 1 ? 's' : ' '} (${PAGES_PER_SECOND} page/s per runner)`,
+    `${Math.round(r.packagesPerHour).toLocaleString('en-US')} (${(linear * 100).toFixed(1)} % of linear, busiest shard ${r.busiestPages} of ${r.totalPages} pages; target: linear within 10 %)`
+  )
+}
+const merge = benchMerge({ shards: 8, packagesPerShard: quick ? 1_000 : 12_500 })
+line(
+  `merge: ${merge.shards} shards × ${merge.packagesPerShard.toLocaleString('en-US')} packages`,
+  `${merge.seconds.toFixed(1)} s (deltas ${(merge.deltaBytes / 1024 / 1024).toFixed(0)} MB; target: under 60 s of the merge job)`
+)
 
 peakRss = Math.max(peakRss, process.memoryUsage().rss)
 line('peak memory (RSS) of the benchmark process', `${(peakRss / 1024 / 1024).toFixed(0)} MB`)

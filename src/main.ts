@@ -40,6 +40,7 @@ export async function run(): Promise<void> {
     core.setOutput(Outputs.IndexCommit, result.indexCommit)
     core.setOutput(Outputs.ReleaseTag, result.releaseTag)
     core.setOutput(Outputs.Complete, String(result.complete))
+    core.setOutput(Outputs.ShardArtifact, result.shardArtifact)
     if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderSummary(result, settings)).write()
     if (result.errors.length > 0) core.setFailed(result.errors.join('\n'))
   } catch (error) {

@@ -8,6 +8,8 @@ import * as os from 'node:os'
 import { parseOwnersInput } from './pipeline/owner-files.js'
 import { isLogin, isRepoName } from './package-ref.js'
 import { resolveWorkspaceFile, type WorkspaceFile } from './workspace-file.js'
+import type { Shard } from './domain/shard.js'
+import { readShardSettings } from './shard-settings.js'
 
 export enum Inputs {
   Token = 'token',
@@ -22,7 +24,9 @@ export enum Inputs {
   Release = 'release',
   KeepReleases = 'keep-releases',
   RegistryUrl = 'registry-url',
-  DryRun = 'dry-run'
+  DryRun = 'dry-run',
+  Shard = 'shard',
+  Mode = 'mode'
 }
 
 export enum Outputs {
@@ -31,7 +35,8 @@ export enum Outputs {
   Stale = 'stale',
   IndexCommit = 'index-commit',
   ReleaseTag = 'release-tag',
-  Complete = 'complete'
+  Complete = 'complete',
+  ShardArtifact = 'shard-artifact'
 }
 
 export const DISCOVERY_SOURCES = ['stargazers', 'watchers', 'forks', 'followers'] as const
@@ -53,6 +58,11 @@ export interface Settings {
   keepReleases: number
   registryUrl: string
   dryRun: boolean
+  /** `shard: K/N` (SPEC 13.2); null for a whole run or a merge. */
+  shard: Shard | null
+  mode: 'run' | 'merge'
+  /** `BACKAGE_SHARDS_DIR`: deltas go through this folder instead of workflow artifacts; null when unset. */
+  shardsDir: string | null
   env: GitHubEnvironment
 }
 
@@ -88,7 +98,9 @@ export const DEFAULTS: Record<Inputs, string> = {
   [Inputs.Release]: 'true',
   [Inputs.KeepReleases]: '3',
   [Inputs.RegistryUrl]: DEFAULT_HOSTS.registry,
-  [Inputs.DryRun]: 'false'
+  [Inputs.DryRun]: 'false',
+  [Inputs.Shard]: '',
+  [Inputs.Mode]: 'run'
 }
 
 export class SettingsError extends Error {
@@ -148,6 +160,7 @@ export function loadSettings(readInput: InputReader, env: NodeJS.ProcessEnv): Se
 
   const owners = readInput(Inputs.Owners)
   problems.push(...parseOwnersInput(owners).errors)
+  const handover = readShardSettings(input(Inputs.Shard), input(Inputs.Mode), env, { shard: Inputs.Shard, mode: Inputs.Mode }, problems)
 
   const settings = {
     token: readInput(Inputs.Token).trim(),
@@ -160,7 +173,8 @@ export function loadSettings(readInput: InputReader, env: NodeJS.ProcessEnv): Se
     release: boolean(Inputs.Release),
     keepReleases: integer(Inputs.KeepReleases, 1, 100),
     registryUrl,
-    dryRun: boolean(Inputs.DryRun)
+    dryRun: boolean(Inputs.DryRun),
+    ...handover
   } as const
 
   const environment = readEnvironment(env, problems)

@@ -31,9 +31,17 @@ export interface OwnersStageDeps {
   signal: AbortSignal
 }
 
-export async function gatherOwners(deps: OwnersStageDeps): Promise<OwnersStageResult> {
-  const { settings, api, store, log } = deps
-  const at = deps.now().toISOString()
+/** The owners the run is asked for by hand and the opt-outs, read from the inputs and files (no network). */
+export interface OwnerInputs {
+  manual: string[]
+  optOut: OptOutRule[]
+  problems: string[]
+  /** Where each login comes from (`self`, `input`, `file`), to which discovery adds. */
+  addEdge: (login: string, source: string) => void
+  edges: Map<string, Set<string>>
+}
+
+export function readOwnerInputs(settings: Settings): OwnerInputs {
   const problems: string[] = []
 
   const optOutFile = readWorkspaceFile(settings.optoutFile)
@@ -60,7 +68,14 @@ export async function gatherOwners(deps: OwnersStageDeps): Promise<OwnersStageRe
     problems.push(...parsed.errors)
     for (const entry of parsed.owners) addEdge(entry.login, 'file')
   }
-  const manual = [...edges.keys()]
+  return { manual: [...edges.keys()], optOut: optOut.rules, problems, addEdge, edges }
+}
+
+export async function gatherOwners(deps: OwnersStageDeps): Promise<OwnersStageResult> {
+  const { settings, api, store, log } = deps
+  const at = deps.now().toISOString()
+  const { manual, optOut: optOutRules, problems, addEdge, edges } = readOwnerInputs(settings)
+  const optOut = { rules: optOutRules }
 
   if (settings.discover.length > 0 && !deps.signal.aborted) {
     try {

@@ -23,6 +23,9 @@ import { refreshStage, type RefreshReport } from './refresh.js'
 import { checkPublishTarget, publishStage } from './publish.js'
 import { createActionsCache } from '../store/cache.js'
 import type { PasteBadge } from '../render/api/paste.js'
+import { createHandover } from './handover.js'
+import { handOverShard, ownersOfShard, shardOwners } from './shard.js'
+import { mergeStage } from './merge.js'
 
 export interface StageTiming {
   stage: string
@@ -48,6 +51,8 @@ export interface RunResult {
   timings: StageTiming[]
   /** Stage failures after refresh (publish, release): reported, the run fails at the end. */
   errors: string[]
+  /** The name a shard run's delta was handed over under (SPEC 13.2); empty otherwise. */
+  shardArtifact: string
   ownerFileProblems: string[]
   /** Ready-to-paste badges of the repository owner's packages (SPEC 10.3). */
   badges: PasteBadge[]
@@ -99,7 +104,9 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
   }
 
   // A run that could not publish fails before it restores, scrapes, releases or deletes anything.
-  await timed('check', () => checkPublishTarget(settings, deps.indexDir))
+  // A shard publishes nothing (SPEC 13.2): its delta goes to the merge job, which checks.
+  const { shard } = settings
+  if (shard === null) await timed('check', () => checkPublishTarget(settings, deps.indexDir))
 
   const { owner, name } = settings.env.repository
   const budget = new AbortController()
@@ -148,17 +155,30 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
       ? { source: 'local', release: undefined }
       : await timed('restore', () => restoreStage({ releases: api, dbPath, cache, log }))
   const store = Store.open(dbPath, { warn: (message) => log.warning(message) })
+  const handover = shard !== null || settings.mode === 'merge' ? createHandover(settings.shardsDir, log) : null
+  // A shard's delta is the rows it changes from here on (SPEC 13.2).
+  if (shard !== null) store.captureChanges()
+  const restoredFrom = restored.release ? `${restored.source} ${restored.release}` : restored.source
   const errors: string[] = []
   try {
-    const owners = await timed('owners', () =>
-      gatherOwners({ settings, api, store, log, now, signal: budget.signal })
+    const merged =
+      handover !== null && settings.mode === 'merge'
+        ? await timed('merge', () => mergeStage({ store, handover, dataDir, restoredFrom, runId: settings.env.runId, log }))
+        : null
+    const owners = await timed('owners', async () =>
+      shard !== null ? shardOwners(settings, log) : gatherOwners({ settings, api, store, log, now, signal: budget.signal })
     )
-    const planned = await timed('plan', async () => {
-      const batch = planOwners({ owners: planOwnersFromStore(store.listOwners(), store.packageRefreshTimes(), owners.manual), now: now() })
-      log.info(`refreshing up to ${batch.length} owners`)
-      return batch
-    })
-    const refresh = await timed('refresh', () =>
+    // A merge plans nothing: the shards refreshed; a shard plans the owners of its part.
+    const planned = await timed('plan', async () =>
+      merged !== null
+        ? []
+        : planOwners({
+            owners: planOwnersFromStore(ownersOfShard(store.listOwners(), shard), store.packageRefreshTimes(), owners.manual),
+            now: now()
+          })
+    )
+    if (merged === null) log.info(`refreshing up to ${planned.length} owners`)
+    const refresh = merged !== null ? merged.report : await timed('refresh', () =>
       refreshStage(
         {
           http,
@@ -189,7 +209,17 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
     const counts = store.counts()
     let releaseTag = ''
     let releaseFailed = false
-    if (settings.release && !settings.dryRun) {
+    let shardArtifact = ''
+    if (shard !== null && handover !== null) {
+      // A shard hands its delta over and publishes nothing: no release, no cache, no push (SPEC 13.2).
+      shardArtifact = await timed('handover', () =>
+        handOverShard({ store, shard, handover, dataDir, report: refresh, restoredFrom, runId: settings.env.runId, now: now(), log }).catch((error: unknown) => {
+          errors.push(`handing the shard's delta over failed: ${errorMessage(error)}`)
+          log.error(errors[errors.length - 1] ?? '')
+          return ''
+        })
+      )
+    } else if (settings.release && !settings.dryRun) {
       releaseTag = await timed('release', async () => {
         try {
           const saved = await saveStage({
@@ -220,7 +250,7 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
       await timed('cache', () => saveToCache(store, cache, log))
     }
 
-    const published = releaseFailed
+    const published = releaseFailed || shard !== null
       ? { commit: '', changed: false, indexDir: null, badges: [] }
       : await timed('publish', () =>
           publishStage({ settings, store, log, now: now(), indexDir: deps.indexDir, ownOwners: owners.manual }).catch((error: unknown) => {
@@ -243,7 +273,7 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
       complete: refresh.complete,
       stopReason: refresh.stopReason,
       counts,
-      restoredFrom: restored.release ? `${restored.source} ${restored.release}` : restored.source,
+      restoredFrom,
       requests: { ...pages.requests, ...apis.requests },
       rateLimit: {
         rest: apis.rateLimit.rest && { remaining: apis.rateLimit.rest.remaining, limit: apis.rateLimit.rest.limit },
@@ -251,6 +281,7 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
       },
       timings,
       errors,
+      shardArtifact,
       ownerFileProblems: owners.problems,
       badges: published.badges
     }

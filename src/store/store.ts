@@ -20,6 +20,8 @@ import { readCounts, readSnapshots } from './read-model.js'
 import { LIVE_PACKAGE, readOwners, readPackages, type StoredOwner, type StoredPackage } from './queue-model.js'
 import { deleteOptedOut, type OptOutRule } from './optout.js'
 import { packageFingerprint, readChanges, readHistories, recordRetirement, writeChartAndChange } from './api-history.js'
+import { startCapture, writeDelta, type DeltaCounts } from './delta-capture.js'
+import { applyDelta, type AppliedDelta } from './delta-apply.js'
 
 export type { OptOutRule } from './optout.js'
 export type { StoredOwner, StoredPackage } from './queue-model.js'
@@ -245,6 +247,23 @@ export class Store {
   /** SPEC 10: one owner's daily series, keyed by `historyKey(type, name)`; the changes log since `since` (epoch seconds). */
   histories = (owner: string): Map<string, PackageHistory> => readHistories(this.sql, owner)
   changes = (since: number): ChangeRecord[] => readChanges(this.sql, since)
+
+  // ---- shard deltas (SPEC 13.2) ----
+
+  /** From now on, notes every row this connection changes, for `writeDelta` (a shard run). */
+  captureChanges(): void {
+    startCapture(this.sql)
+  }
+
+  /** Writes the rows changed since `captureChanges`, deletions included, to a new file. */
+  writeDelta(path: string, info: Record<string, string>): DeltaCounts {
+    return writeDelta(this.sql, path, info)
+  }
+
+  /** Applies a shard's delta file (idempotent; a later reading in the store is kept). */
+  applyDelta(path: string): AppliedDelta {
+    return applyDelta(this.sql, path)
+  }
 
   // ---- file ----
 
