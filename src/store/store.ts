@@ -5,7 +5,7 @@
  * is snapshotted. Every write method is one transaction; `batch()` groups many into one.
  */
 import { DatabaseSync } from 'node:sqlite'
-import type { PackageRef, PackageRefresh, PackageSnapshot } from '../types.js'
+import type { Day, PackageRef, PackageRefresh, PackageSnapshot } from '../types.js'
 import { isLogin } from '../package-ref.js'
 import { isId } from '../domain/storable-refresh.js'
 import { migrate } from './schema.js'
@@ -19,6 +19,8 @@ import {
 import { readCounts, readSnapshots } from './read-model.js'
 import { LIVE_PACKAGE, readOwners, readPackages, type StoredOwner, type StoredPackage } from './queue-model.js'
 import { deleteOptedOut, type OptOutRule } from './optout.js'
+import { thinVersionHistory, type ThinResult } from './thinning.js'
+import { dayNumber } from './days.js'
 
 export type { OptOutRule } from './optout.js'
 export type { StoredOwner, StoredPackage } from './queue-model.js'
@@ -206,6 +208,11 @@ export class Store {
 
   removeOptedOut(rules: OptOutRule[]): number {
     return this.sql.transaction(() => deleteOptedOut(this.sql, rules))
+  }
+
+  /** Thins per-version history older than 400 days (SPEC 13.4), until done or `deadlineMs`. */
+  thinHistory(today: Day, deadlineMs: number): ThinResult {
+    return thinVersionHistory(this.sql, dayNumber(today), deadlineMs)
   }
 
   // ---- meta (cycle number and other run state) ----
