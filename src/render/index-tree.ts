@@ -26,6 +26,16 @@ export interface RenderIndexOptions {
   sizeLimit?: number
   /** Told once per package left out because a name of it does not fit a file name (SPEC 6.4). */
   onSkipped?: (snapshot: PackageSnapshot) => void
+  /**
+   * Owners whose folders are not rendered because their data did not change: the publish keeps
+   * those folders from the previous tree (`publishIndex`'s `keep`, SPEC 13.3). They still count.
+   */
+  skipOwners?: ReadonlySet<string>
+}
+
+/** The folder that holds every file of an owner (what `publishIndex` keeps for a skipped owner). */
+export function ownerFolder(owner: string): string {
+  return indexPath({ owner }, '.json').split('/')[0] ?? owner
 }
 
 
@@ -148,6 +158,10 @@ export function* renderIndexFiles(all: readonly PackageSnapshot[], options: Rend
   }
   let repos = 0
   for (const owner of [...byOwner.keys()].sort(compareStrings)) {
+    if (options.skipOwners?.has(owner)) {
+      repos += new Set((byOwner.get(owner) ?? []).map(({ repo }) => indexPath({ owner, repo }, '.json'))).size
+      continue
+    }
     repos += yield* ownerFiles(byOwner.get(owner) ?? [], limit)
   }
 
