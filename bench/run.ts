@@ -6,6 +6,7 @@ import { benchParse } from './parse.js'
 import { benchRefresh } from './refresh.js'
 import { benchRender } from './render.js'
 import { benchStore } from './store.js'
+import { reportScale } from './scale.js'
 import { benchQuiet, type QuietDay } from './quiet.js'
 
 const quick = process.env.BENCH_QUICK === '1'
@@ -52,6 +53,8 @@ for (const count of quick ? [1_000] : [10_000, 100_000]) {
 const store = await benchStore()
 line('database: bytes per package per day (10,000 packages, 90 days)', store.bytesPerPackagePerDay.toFixed(1))
 line('database: compressed snapshot / raw size', store.snapshotRatio.toFixed(3))
+
+await reportScale(line, quick)
 
 peakRss = Math.max(peakRss, process.memoryUsage().rss)
 line('peak memory (RSS) of the benchmark process', `${(peakRss / 1024 / 1024).toFixed(0)} MB`)
