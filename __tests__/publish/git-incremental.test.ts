@@ -156,6 +156,13 @@ describe('publishIndex on the previous tree', () => {
     git(origin, 'fsck', '--strict', '--no-progress')
   })
 
+  it('refuses to keep folders when the branch has no previous tree', async () => {
+    await expect(publishIndex({ ...options(freshWorkspace('ws5'), new Map([['index.json', '[]']]), ['o1']), branch: 'fresh' })).rejects.toThrow(
+      /no previous tree to keep folders from/
+    )
+    expect(git(origin, 'for-each-ref', 'refs/heads/fresh')).toBe('')
+  })
+
   it('refuses a kept folder outside the tree', async () => {
     await expect(publishIndex(options(freshWorkspace('ws4'), new Map(), ['../x']))).rejects.toThrow(/kept folder outside/)
   })

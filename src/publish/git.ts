@@ -60,16 +60,26 @@ export interface PublishIndexResult {
   changed: boolean
 }
 
-/** path → blob id of every file in a commit's tree. */
-async function listBlobs(git: Git, commit: string): Promise<Map<string, string>> {
-  const out = await git.run(['ls-tree', '-r', '-z', '--full-tree', commit])
+/**
+ * path → blob id of every file in a commit's tree, but for the top-level folders in `keep`: those
+ * are neither read nor rewritten, so an index of millions of files costs only its changed part.
+ */
+async function listBlobs(git: Git, commit: string, keep: ReadonlySet<string>): Promise<Map<string, string>> {
   const blobs = new Map<string, string>()
-  for (const entry of out.split('\0')) {
-    // `<mode> SP <type> SP <id> TAB <path>`
-    const tab = entry.indexOf('\t')
-    if (tab < 0) continue
-    const [, type, id] = entry.slice(0, tab).split(' ')
-    if (type === 'blob' && id) blobs.set(entry.slice(tab + 1), id)
+  const read = async (paths: string[]): Promise<void> => {
+    const out = await git.run(['--literal-pathspecs', 'ls-tree', '-r', '-z', '--full-tree', commit, '--', ...paths])
+    for (const entry of out.split('\0')) {
+      // `<mode> SP <type> SP <id> TAB <path>`
+      const tab = entry.indexOf('\t')
+      if (tab < 0) continue
+      const [, type, id] = entry.slice(0, tab).split(' ')
+      if (type === 'blob' && id) blobs.set(entry.slice(tab + 1), id)
+    }
+  }
+  if (keep.size === 0) await read([])
+  else {
+    const top = (await git.run(['ls-tree', '-z', '--name-only', '--full-tree', commit])).split('\0').filter((name) => name !== '' && !keep.has(name))
+    for (let i = 0; i < top.length; i += 1000) await read(top.slice(i, i + 1000))
   }
   return blobs
 }
@@ -92,7 +102,7 @@ interface TreeWritten {
 interface BaseTree {
   /** The remote tip's tree id; null for a first publish. */
   tree: string | null
-  /** path → blob id of every file of that tree. */
+  /** path → blob id of the files of that tree, those in kept top-level folders left out. */
   blobs: Map<string, string>
   /** Folders taken from it unchanged. */
   keep: ReadonlySet<string>
@@ -218,10 +228,7 @@ function* withMarker(files: Iterable<readonly [string, string | Uint8Array]>): G
   if (!marked) yield [INDEX_MARKER, INDEX_MARKER_CONTENT]
 }
 
-/** The tree id of a commit. */
-async function treeOfCommit(git: Git, commit: string): Promise<string> {
-  return (await git.run(['rev-parse', `${commit}^{tree}`])).trim()
-}
+const treeOfCommit = async (git: Git, commit: string): Promise<string> => (await git.run(['rev-parse', `${commit}^{tree}`])).trim()
 
 /** `Name <email>` with the characters git refuses in an identity removed. */
 function identity(author: { name: string; email: string }): string {
@@ -258,8 +265,10 @@ export async function publishIndex(options: PublishIndexOptions): Promise<Publis
     if (!isContainedPath(folder)) throw new Error(`publishIndex: refusing a kept folder outside the index tree: ${JSON.stringify(folder)}`)
     keep.add(folder)
   }
-  const base: BaseTree = tip ? { tree: await treeOfCommit(git, tip), blobs: await listBlobs(git, tip), keep } : { tree: null, blobs: new Map(), keep }
-  log(`writing the files (${base.blobs.size} on the remote branch, ${keep.size} folders kept)`)
+  // Kept folders come from the tip: without one, the caller's skipped folders would silently vanish.
+  if (!tip && keep.size > 0) throw new Error(`publishIndex: ${branch} has no previous tree to keep folders from; render every file`)
+  const base: BaseTree = tip ? { tree: await treeOfCommit(git, tip), blobs: await listBlobs(git, tip, keep), keep } : { tree: null, blobs: new Map(), keep }
+  log(`writing the files (${base.blobs.size} read from the remote branch, ${keep.size} folders kept)`)
   const written = await writeTree(git, withMarker(options.files), base, objectFormat, identity(options.author))
   log(`wrote ${written.files} files (${written.unchanged} unchanged), deleted ${written.deleted}`)
   const tree = written.tree
