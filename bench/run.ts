@@ -6,6 +6,7 @@ import { benchParse } from './parse.js'
 import { benchRefresh } from './refresh.js'
 import { benchRender, indexBytes } from './render.js'
 import { benchStore } from './store.js'
+import { reportScale } from './scale.js'
 import { benchQuiet, type QuietDay } from './quiet.js'
 import { benchMerge, benchShardThroughput, PAGES_PER_SECOND } from './shards.js'
 
@@ -80,6 +81,7 @@ line(
   `merge: ${merge.shards} shards × ${merge.packagesPerShard.toLocaleString('en-US')} packages`,
   `${merge.seconds.toFixed(1)} s (deltas ${(merge.deltaBytes / 1024 / 1024).toFixed(0)} MB; target: under 60 s of the merge job)`
 )
+await reportScale(line, quick)
 
 peakRss = Math.max(peakRss, process.memoryUsage().rss)
 line('peak memory (RSS) of the benchmark process', `${(peakRss / 1024 / 1024).toFixed(0)} MB`)

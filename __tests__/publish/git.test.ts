@@ -186,12 +186,12 @@ describe('publishIndex', () => {
     const files = branchFiles()
     expect(Object.keys(files)).toHaveLength(501)
     expect(files['owner-3/repo-10/package.json']).toBe('v1 10')
-    expect(lines).toContain('wrote 502 files (0 unchanged)') // 501 and the marker file, added by the writer
+    expect(lines).toContain('wrote 502 files (0 unchanged), deleted 0') // 501 and the marker file, added by the writer
     // The same content from a Map makes the same tree; from a generator again, nothing changes.
     const fromMap = new Map(generate('v1'))
     const again = await publishIndex(options({}, { files: fromMap, log: (l) => lines.push(l) }))
     expect(again).toEqual({ commit: first.commit, changed: false })
-    expect(lines).toContain('wrote 502 files (502 unchanged)')
+    expect(lines).toContain('wrote 502 files (502 unchanged), deleted 0')
     const third = await publishIndex(options({}, { files: generate('v1') }))
     expect(third).toEqual({ commit: first.commit, changed: false })
   })

@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs'
 import * as path from 'node:path'
 import type { Settings } from '../settings.js'
 import { errorMessage, type Log } from '../log.js'
+import { utcDay } from '../types.js'
 import { HttpClient } from '../github/http.js'
 import { PageSaver } from '../github/save-pages.js'
 import { createGitHubApi } from '../github/octokit.js'
@@ -206,6 +207,9 @@ export async function runPipeline(settings: Settings, deps: RunDeps): Promise<Ru
 
     // SPEC 3: the snapshot release comes before the push. If it fails, the push is skipped, so the
     // published index never shows numbers that the next run (restoring the newest release) cannot.
+    // SPEC 13.4: old per-version history is thinned before the snapshot, at most a minute per run.
+    const thinned = store.thinHistory(utcDay(now()), Date.now() + 60_000)
+    if (thinned.deleted > 0) log.info(`history: ${thinned.deleted} per-version rows older than 400 days thinned${thinned.complete ? '' : ' (more next run)'}`)
     const counts = store.counts()
     let releaseTag = ''
     let releaseFailed = false

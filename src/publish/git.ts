@@ -7,9 +7,13 @@
  * The files come as an iterable (a Map, or a generator such as `renderIndexFiles`) and are streamed
  * into fast-import one by one with backpressure, so no more than a few MB of content is held at once.
  *
- * The remote branch is fetched first (depth 1): blobs the remote already has are referenced by id
- * instead of being written again, push negotiation leaves them out, and an unchanged tree pushes
- * nothing at all. A push that loses a race with another run is retried once after a new fetch.
+ * The remote branch is fetched first (depth 1, so the workspace is shallow on the previous tip and
+ * push negotiation leaves the old tree's objects out even of a parentless commit). The new tree is
+ * built on the previous tree as a base (SPEC 13.3): a file whose bytes did not change costs no
+ * command at all, a changed one is written, a file the new index lacks is deleted, and folders the
+ * caller names in `keep` are taken from the previous tree as they are (the caller did not re-render
+ * them). An unchanged tree pushes nothing at all. A push that loses a race with another run is
+ * retried once after a new fetch.
  *
  * Nothing is pushed over the remote's default branch or over a tip backage did not write (SPEC 12,
  * publish/index-branch.ts), every commit carries the marker file that says it is an index, and
@@ -36,6 +40,12 @@ export interface PublishIndexOptions {
    * same path replaces an earlier one.
    */
   files: Iterable<readonly [string, string | Uint8Array]>
+  /**
+   * Folders (relative, `/`-separated, no trailing `/`) whose files the caller did not re-render
+   * because their data did not change: everything under them is kept from the remote tip as it is,
+   * and `files` holds only the rest. A file of `files` inside a kept folder still replaces the old one.
+   */
+  keep?: Iterable<string>
   message: string
   author: { name: string; email: string }
   /** For an https remote: sent as an `http.extraheader`, never in the URL, arguments shown or logs. */
@@ -50,16 +60,26 @@ export interface PublishIndexResult {
   changed: boolean
 }
 
-/** path → blob id of every file in a commit's tree. */
-async function listBlobs(git: Git, commit: string): Promise<Map<string, string>> {
-  const out = await git.run(['ls-tree', '-r', '-z', '--full-tree', commit])
+/**
+ * path → blob id of every file in a commit's tree, but for the top-level folders in `keep`: those
+ * are neither read nor rewritten, so an index of millions of files costs only its changed part.
+ */
+async function listBlobs(git: Git, commit: string, keep: ReadonlySet<string>): Promise<Map<string, string>> {
   const blobs = new Map<string, string>()
-  for (const entry of out.split('\0')) {
-    // `<mode> SP <type> SP <id> TAB <path>`
-    const tab = entry.indexOf('\t')
-    if (tab < 0) continue
-    const [, type, id] = entry.slice(0, tab).split(' ')
-    if (type === 'blob' && id) blobs.set(entry.slice(tab + 1), id)
+  const read = async (paths: string[]): Promise<void> => {
+    const out = await git.run(['--literal-pathspecs', 'ls-tree', '-r', '-z', '--full-tree', commit, '--', ...paths])
+    for (const entry of out.split('\0')) {
+      // `<mode> SP <type> SP <id> TAB <path>`
+      const tab = entry.indexOf('\t')
+      if (tab < 0) continue
+      const [, type, id] = entry.slice(0, tab).split(' ')
+      if (type === 'blob' && id) blobs.set(entry.slice(tab + 1), id)
+    }
+  }
+  if (keep.size === 0) await read([])
+  else {
+    const top = (await git.run(['ls-tree', '-z', '--name-only', '--full-tree', commit])).split('\0').filter((name) => name !== '' && !keep.has(name))
+    for (let i = 0; i < top.length; i += 1000) await read(top.slice(i, i + 1000))
   }
   return blobs
 }
@@ -70,21 +90,42 @@ function quotePath(path: string): string {
   return `"${path.replace(/[\\"]/g, (c) => `\\${c}`).replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')}"`
 }
 
-/** How many files `writeTree` wrote, and how many of them the remote branch already had. */
+/** How many files `writeTree` was given, how many it wrote and how many old files it deleted. */
 interface TreeWritten {
   tree: string
   files: number
   unchanged: number
+  deleted: number
+}
+
+/** The previous index tree the new one is built on, and which of its folders are kept as they are. */
+interface BaseTree {
+  /** The remote tip's tree id; null for a first publish. */
+  tree: string | null
+  /** path → blob id of the files of that tree, those in kept top-level folders left out. */
+  blobs: Map<string, string>
+  /** Folders taken from it unchanged. */
+  keep: ReadonlySet<string>
+}
+
+/** Whether `path` lies inside one of the kept folders (checked folder by folder, up from the file). */
+function isKept(path: string, keep: ReadonlySet<string>): boolean {
+  if (keep.size === 0) return false
+  for (let slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
+    if (keep.has(path.slice(0, slash))) return true
+  }
+  return false
 }
 
 /**
- * Writes the files as one tree with `git fast-import` and returns the tree id. Each file is turned
- * into bytes, hashed and written before the next is asked for; writes wait for 'drain'.
+ * Writes the new tree with `git fast-import`, starting from the previous tree, and returns its id.
+ * Each file is turned into bytes, hashed and written before the next is asked for; writes wait for
+ * 'drain'.
  */
 async function writeTree(
   git: Git,
   files: Iterable<readonly [string, string | Uint8Array]>,
-  existing: Map<string, string>,
+  base: BaseTree,
   objectFormat: string,
   author: string
 ): Promise<TreeWritten> {
@@ -118,24 +159,34 @@ async function writeTree(
 
   let count = 0
   let unchanged = 0
+  let deleted = 0
+  // base.blobs loses each path given again: what is left at the end is deleted unless kept.
+  const untouched = base.blobs
   try {
     const message = Buffer.from('index tree\n')
     const now = Math.floor(Date.now() / 1000)
     await push(Buffer.from(`commit ${ref}\ncommitter ${author} ${now} +0000\ndata ${message.length}\n`))
     await push(message)
+    // The previous tree as the base: only the differences follow.
+    if (base.tree) await push(Buffer.from(`M 040000 ${base.tree} ""\n`))
     for (const [path, content] of files) {
       const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content)
-      const id = existing.get(path)
+      const id = untouched.get(path)
+      untouched.delete(path)
       count++
       if (id !== undefined && id === blobId(data, objectFormat)) {
-        unchanged++
-        await push(Buffer.from(`M 100644 ${id} ${quotePath(path)}\n`))
+        unchanged++ // the base has these bytes already: no command (a repeated path is simply rewritten)
       } else {
         await push(Buffer.from(`M 100644 inline ${quotePath(path)}\ndata ${data.length}\n`))
         await push(data)
         await push(Buffer.from('\n'))
       }
       if (writeError) break
+    }
+    for (const path of untouched.keys()) {
+      if (isKept(path, base.keep)) continue
+      deleted++
+      await push(Buffer.from(`D ${quotePath(path)}\n`))
     }
     await flush()
   } catch (error) {
@@ -149,7 +200,7 @@ async function writeTree(
   const [code] = await exited
   try {
     if (code !== 0 || writeError) throw new GitCommandError('git fast-import', stderr || String(writeError))
-    return { tree: (await git.run(['rev-parse', `${ref}^{tree}`])).trim(), files: count, unchanged }
+    return { tree: (await git.run(['rev-parse', `${ref}^{tree}`])).trim(), files: count, unchanged, deleted }
   } finally {
     await git.tryRun(['update-ref', '-d', ref])
   }
@@ -176,6 +227,8 @@ function* withMarker(files: Iterable<readonly [string, string | Uint8Array]>): G
   }
   if (!marked) yield [INDEX_MARKER, INDEX_MARKER_CONTENT]
 }
+
+const treeOfCommit = async (git: Git, commit: string): Promise<string> => (await git.run(['rev-parse', `${commit}^{tree}`])).trim()
 
 /** `Name <email>` with the characters git refuses in an identity removed. */
 function identity(author: { name: string; email: string }): string {
@@ -207,15 +260,21 @@ export async function publishIndex(options: PublishIndexOptions): Promise<Publis
   log(`fetching ${branch} from ${git.redact(remote)}`)
   let tip = await fetchTip(git, remote, branch)
   if (tip) await refuseForeignTip(git, remote, branch, tip)
-  const existing = tip ? await listBlobs(git, tip) : new Map<string, string>()
-  log(`writing the files (${existing.size} on the remote branch)`)
-  const written = await writeTree(git, withMarker(options.files), existing, objectFormat, identity(options.author))
-  log(`wrote ${written.files} files (${written.unchanged} unchanged)`)
+  const keep = new Set<string>()
+  for (const folder of options.keep ?? []) {
+    if (!isContainedPath(folder)) throw new Error(`publishIndex: refusing a kept folder outside the index tree: ${JSON.stringify(folder)}`)
+    keep.add(folder)
+  }
+  // Kept folders come from the tip: without one, the caller's skipped folders would silently vanish.
+  if (!tip && keep.size > 0) throw new Error(`publishIndex: ${branch} has no previous tree to keep folders from; render every file`)
+  const base: BaseTree = tip ? { tree: await treeOfCommit(git, tip), blobs: await listBlobs(git, tip, keep), keep } : { tree: null, blobs: new Map(), keep }
+  log(`writing the files (${base.blobs.size} read from the remote branch, ${keep.size} folders kept)`)
+  const written = await writeTree(git, withMarker(options.files), base, objectFormat, identity(options.author))
+  log(`wrote ${written.files} files (${written.unchanged} unchanged), deleted ${written.deleted}`)
   const tree = written.tree
 
-  const treeOf = async (commit: string): Promise<string> => (await git.run(['rev-parse', `${commit}^{tree}`])).trim()
   for (let attempt = 1; ; attempt++) {
-    if (tip && (await treeOf(tip)) === tree) {
+    if (tip && (await treeOfCommit(git, tip)) === tree) {
       log(`${branch} is unchanged at ${tip}`)
       return { commit: tip, changed: false }
     }

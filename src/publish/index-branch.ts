@@ -4,6 +4,7 @@
  * marker file, or, for branches from before the marker, backage's root `.json` and `.nojekyll`).
  * Read with git from the remote itself, so it holds whatever token or API is at hand.
  */
+import { readFile } from 'node:fs/promises'
 import { INDEX_MARKER } from '../render/paths.js'
 import { gitDetail, type Git } from './git-runner.js'
 
@@ -22,7 +23,11 @@ export async function remoteDefaultBranch(git: Git, remote: string): Promise<str
   return match?.[1] ?? null
 }
 
-/** The remote branch's tip, fetched (depth 1) so its objects are local; null when there is none. */
+/**
+ * The remote branch's tip, fetched (depth 1) so its objects are local; null when there is none.
+ * Fetched again even when its objects are here, unless the repository is already shallow on it:
+ * only a shallow repository pushes a parentless commit without re-sending the old tree (SPEC 13.3).
+ */
 export async function fetchTip(git: Git, remote: string, branch: string): Promise<string | null> {
   let listing: string
   try {
@@ -32,10 +37,17 @@ export async function fetchTip(git: Git, remote: string, branch: string): Promis
   }
   const tip = listing.split('\t')[0]?.trim()
   if (!tip) return null
-  if ((await git.tryRun(['cat-file', '-e', `${tip}^{tree}`])) === null) {
+  if ((await git.tryRun(['cat-file', '-e', `${tip}^{tree}`])) === null || !(await isShallowOn(git, tip))) {
     await git.run(['fetch', '--no-tags', '--no-recurse-submodules', '--refmap=', '--depth=1', remote, `refs/heads/${branch}`])
   }
   return tip
+}
+
+/** Whether the repository's shallow file lists `commit`. */
+async function isShallowOn(git: Git, commit: string): Promise<boolean> {
+  const path = (await git.run(['rev-parse', '--path-format=absolute', '--git-path', 'shallow'])).trim()
+  const shallow = await readFile(path, 'utf8').catch(() => '')
+  return shallow.split('\n').includes(commit)
 }
 
 const TO_DO = 'Set the input index-branch to a branch of its own (the default is "index")'

@@ -29,6 +29,16 @@ export interface RenderIndexOptions {
   onSkipped?: (snapshot: PackageSnapshot) => void
   /** The static API of SPEC 10 beside backage's files; absent: backage's files only. */
   api?: ApiOptions
+  /**
+   * Owners whose folders are not rendered because their data did not change: the publish keeps
+   * those folders from the previous tree (`publishIndex`'s `keep`, SPEC 13.3). They still count.
+   */
+  skipOwners?: ReadonlySet<string>
+}
+
+/** The folder that holds every file of an owner (what `publishIndex` keeps for a skipped owner). */
+export function ownerFolder(owner: string): string {
+  return indexPath({ owner }, '.json').split('/')[0] ?? owner
 }
 
 
@@ -138,6 +148,12 @@ export function* renderIndexFiles(all: readonly PackageSnapshot[], options: Rend
   let repos = 0
   const api = options.api && new ApiFiles(options.api)
   for (const owner of [...byOwner.keys()].sort(compareStrings)) {
+    if (options.skipOwners?.has(owner)) {
+      repos += new Set((byOwner.get(owner) ?? []).map(({ repo }) => indexPath({ owner, repo }, '.json'))).size
+      // The root feeds and series of SPEC 10 sum over every owner: the skipped one is still counted.
+      if (api) for (const _file of api.owner(byOwner.get(owner) ?? [])) void _file
+      continue
+    }
     repos += yield* ownerFiles(byOwner.get(owner) ?? [], limit)
     if (api) yield* api.owner(byOwner.get(owner) ?? [])
   }

@@ -5,7 +5,7 @@
  * is snapshotted. Every write method is one transaction; `batch()` groups many into one.
  */
 import { DatabaseSync } from 'node:sqlite'
-import type { ChangeRecord, PackageHistory, PackageRef, PackageRefresh, PackageSnapshot } from '../types.js'
+import type { ChangeRecord, Day, PackageHistory, PackageRef, PackageRefresh, PackageSnapshot } from '../types.js'
 import { isLogin } from '../package-ref.js'
 import { isId } from '../domain/storable-refresh.js'
 import { migrate } from './schema.js'
@@ -22,6 +22,8 @@ import { deleteOptedOut, type OptOutRule } from './optout.js'
 import { packageFingerprint, readChanges, readHistories, recordRetirement, writeChartAndChange } from './api-history.js'
 import { startCapture, writeDelta, type DeltaCounts } from './delta-capture.js'
 import { applyDelta, type AppliedDelta } from './delta-apply.js'
+import { thinVersionHistory, type ThinResult } from './thinning.js'
+import { dayNumber } from './days.js'
 
 export type { OptOutRule } from './optout.js'
 export type { StoredOwner, StoredPackage } from './queue-model.js'
@@ -217,6 +219,11 @@ export class Store {
 
   removeOptedOut(rules: OptOutRule[]): number {
     return this.sql.transaction(() => deleteOptedOut(this.sql, rules))
+  }
+
+  /** Thins per-version history older than 400 days (SPEC 13.4), until done or `deadlineMs`. */
+  thinHistory(today: Day, deadlineMs: number): ThinResult {
+    return thinVersionHistory(this.sql, dayNumber(today), deadlineMs)
   }
 
   // ---- meta (cycle number and other run state) ----
