@@ -13,7 +13,8 @@ import { currentCycle, type PlannedOwner } from './plan.js'
 import { Slots } from '../concurrency.js'
 import { refreshOwner, type StageContext, type StageProgress } from './refresh-owner.js'
 import { errorMessage } from '../log.js'
-import { RotationBudget, type QuietState } from '../domain/quiet.js'
+import type { PackageMemory } from './refresh-package.js'
+import { RotationBudget } from '../domain/quiet.js'
 
 /** The owner row fields the stage reads (structurally the store's `StoredOwner`). */
 export interface RefreshOwnerRow {
@@ -24,18 +25,10 @@ export interface RefreshOwnerRow {
 }
 
 /** The package row fields the stage reads (structurally the store's `StoredPackage`). */
-export interface RefreshPackageRow {
+export interface RefreshPackageRow extends PackageMemory {
   ref: PackageRef
   lastRefresh: string | null
   refreshedCycle: number | null
-  versionsCursor: number
-  sizedVersionIds: ReadonlySet<number>
-  /** Optional so that a store without them still fits (see `PackageMemory`). */
-  versionsPassStartedAt?: string | null
-  versionCount?: number | null
-  knownVersionIds?: ReadonlySet<number>
-  /** The stored total, full reading and quiet refreshes (SPEC 13.1); absent: never quiet. */
-  quiet?: QuietState
 }
 
 /** The store operations the stage needs (the real `Store` satisfies it). */

@@ -7,7 +7,7 @@ import type { DailyCount, PackageRefresh } from '../types.js'
 import type { MergedReading } from '../domain/merge-reading.js'
 import { isCount } from '../domain/merge-reading.js'
 import type { QuietState } from '../domain/quiet.js'
-import { countOrNull, idOrSkip, int, textOrNull, type Row, type Sql } from './sql.js'
+import { countOrNull, idOrSkip, int, storedJson, textOrNull, type Row, type Sql } from './sql.js'
 import { dayNumber, dayString } from './days.js'
 
 const DAY_FORMAT = /^\d{4}-\d{2}-\d{2}$/
@@ -33,13 +33,7 @@ function serializeChart(bars: DailyCount[]): string {
 
 /** The stored chart, one bar per day up to `end`; anything malformed reads as no chart (the listing then never confirms). */
 export function parseChart(value: string | null): DailyCount[] {
-  if (value === null) return []
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(value)
-  } catch {
-    return []
-  }
+  const parsed = storedJson(value)
   if (typeof parsed !== 'object' || parsed === null) return []
   const { end, counts } = parsed as Record<string, unknown>
   if (typeof end !== 'string' || !DAY_FORMAT.test(end) || !Number.isFinite(Date.parse(`${end}T00:00:00Z`))) return []

@@ -137,3 +137,13 @@ export function countOrNull(row: Row, column: string, onBad: (problem: string) =
 function describe(value: SQLOutputValue | undefined): string {
   return value === undefined ? 'no such column' : value === null ? 'NULL' : typeof value
 }
+
+/** A stored JSON text parsed, or undefined when NULL or not JSON (a legacy or damaged value reads as none). */
+export function storedJson(value: string | null): unknown {
+  if (value === null) return undefined
+  try {
+    return JSON.parse(value) as unknown
+  } catch {
+    return undefined
+  }
+}

@@ -14,7 +14,7 @@
  * that are not (a legacy row) are read as unknown and replaced.
  */
 import type { VersionObservation } from '../types.js'
-import { countOrNull, idOrSkip, textOrNull, type Sql } from './sql.js'
+import { countOrNull, idOrSkip, storedJson, textOrNull, type Sql } from './sql.js'
 
 interface StoredNumbers {
   downloads: number | null
@@ -131,13 +131,7 @@ function sameNumbers(a: StoredNumbers, b: StoredNumbers): boolean {
 
 /** Tags as stored (a JSON array, NULL when none); anything else reads as no tags. */
 export function parseTags(value: string | null): string[] {
-  if (value === null) return []
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(value)
-  } catch {
-    return []
-  }
+  const parsed = storedJson(value)
   return Array.isArray(parsed) ? parsed.filter((tag): tag is string => typeof tag === 'string') : []
 }
 
