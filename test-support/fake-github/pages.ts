@@ -6,7 +6,8 @@ import { isPackageType } from '../../src/types.js'
 import type { Scenario, ScenarioOwner, ScenarioPackage } from '../scenario.js'
 import { decodeSegment, htmlReply, notFoundHtml, rawSegments, sameLogin, type BaseUrls, type FakeRequest, type Reply } from './exchange.js'
 import { findAccount } from './accounts.js'
-import { renderListingPage, renderPackagePage, renderVersionPage, renderVersionsPage } from './html.js'
+import { renderListingPage, renderPackagePage, renderVersionsPage } from './html.js'
+import { renderVersionPage } from './version-page.js'
 
 export interface PageOptions {
   /** Asked only when a package page is about to be rendered (consumes a `layoutChanged` fault). */
