@@ -10,23 +10,11 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { publishIndex, type PublishIndexOptions } from '../../src/publish/git.js'
+import { git } from './git-support.js'
 
 const root = mkdtempSync(join(tmpdir(), 'backage-incr-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
-const gitEnv = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'test',
-  GIT_AUTHOR_EMAIL: 'test@example.com',
-  GIT_COMMITTER_NAME: 'test',
-  GIT_COMMITTER_EMAIL: 'test@example.com',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_CONFIG_GLOBAL: '/dev/null'
-}
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, env: gitEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()
-}
 
 const origin = join(root, 'origin.git')
 

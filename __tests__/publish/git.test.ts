@@ -4,28 +4,15 @@
  * after our fetch, so the remote branch moves under our push.
  */
 import { afterAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { execFileSync } from 'node:child_process'
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { publishIndex, type PublishIndexOptions } from '../../src/publish/git.js'
+import { git } from './git-support.js'
 
 const root = mkdtempSync(join(tmpdir(), 'backage-git-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
-const gitEnv = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'test',
-  GIT_AUTHOR_EMAIL: 'test@example.com',
-  GIT_COMMITTER_NAME: 'test',
-  GIT_COMMITTER_EMAIL: 'test@example.com',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_CONFIG_GLOBAL: '/dev/null'
-}
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, env: gitEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()
-}
 
 let counter = 0
 let origin = ''

@@ -3,11 +3,11 @@
  * origin that, like github.com, runs `receive.fsckObjects`.
  */
 import { afterAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { publishIndex, type PublishIndexOptions } from '../../src/publish/git.js'
+import { git } from './git-support.js'
 import { IndexBranchRefused } from '../../src/publish/index-branch.js'
 import { renderIndexFiles } from '../../src/render/index-tree.js'
 import { DEFAULT_README_TEMPLATE } from '../../src/render/readme.js'
@@ -16,19 +16,6 @@ import { snapshot } from '../render/snapshots.js'
 const root = mkdtempSync(join(tmpdir(), 'backage-branch-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
-const gitEnv = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'test',
-  GIT_AUTHOR_EMAIL: 'test@example.com',
-  GIT_COMMITTER_NAME: 'test',
-  GIT_COMMITTER_EMAIL: 'test@example.com',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_CONFIG_GLOBAL: '/dev/null'
-}
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, env: gitEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()
-}
 
 let counter = 0
 let origin = ''
