@@ -185,6 +185,11 @@ export interface PackageRefresh {
   chart?: DailyCount[]
   /** The package was quiet (SPEC 13.1): counted for the rotation of its versions list. */
   quiet?: boolean
+  /**
+   * Days a listing's confirmation derived (SPEC 13.1): 0 downloads each, stored only where no chart
+   * covered the day yet (a later chart replaces them, SPEC 10.1).
+   */
+  derived?: DailyCount[]
 }
 
 // ---- what the store hands to the renderer ----

@@ -43,6 +43,17 @@ describe('chart bars', () => {
     })
   })
 
+  it('stores the days a listing confirmation derived as 0, never over a bar, until a chart covers them (SPEC 13.1)', () => {
+    store.savePackageRefresh(refresh({ day: '2026-03-01', chart: chart([['2026-02-27', 5], ['2026-02-28', 6]]) }), 1)
+    // Confirmed by the listing on 03-03: 02-28 (a bar already) and 03-01, 03-02 derived as 0.
+    const derived = chart([['2026-02-28', 0], ['2026-03-01', 0], ['2026-03-02', 0]])
+    store.savePackageRefresh(refresh({ day: '2026-03-03', chart: [], derived }), 1)
+    expect(store.histories('acme').get(key)?.bars).toEqual([[d('2026-02-27'), 5], [d('2026-02-28'), 6], [d('2026-03-01'), 0], [d('2026-03-02'), 0]])
+    // A later chart replaces the derived days.
+    store.savePackageRefresh(refresh({ day: '2026-03-04', chart: chart([['2026-03-01', 3], ['2026-03-02', 4]]) }), 1)
+    expect(store.histories('acme').get(key)?.bars).toEqual([[d('2026-02-27'), 5], [d('2026-02-28'), 6], [d('2026-03-01'), 3], [d('2026-03-02'), 4]])
+  })
+
   it('reads the 365 days ending on the newest known day, and the newest total before them', () => {
     store.savePackageRefresh(refresh({ day: '2025-01-01', downloads: 10, chart: chart([['2024-12-31', 1]]) }), 1)
     store.savePackageRefresh(refresh({ day: '2025-06-01', downloads: 20, chart: [] }), 1)

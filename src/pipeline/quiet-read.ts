@@ -3,7 +3,7 @@
  * page shows for the versions decision, a versions reading that reads nothing and keeps the stored
  * cursor and pass (the versions keep their numbers and `date`), and the listing's confirmation.
  */
-import { utcDay, type DownloadWindows, type PackagePage, type PackageRef, type PackageRefresh } from '../types.js'
+import { utcDay, type DailyCount, type DownloadWindows, type PackagePage, type PackageRef, type PackageRefresh } from '../types.js'
 import type { PageFacts, QuietState, RotationBudget, VersionsPlan } from '../domain/quiet.js'
 import type { PackageMemory, VersionsRead } from './refresh-package.js'
 
@@ -41,6 +41,8 @@ export function listingConfirmation(
   ownerId: number,
   memory: PackageMemory & { quiet: QuietState },
   windows: DownloadWindows,
+  /** The derived days (0 each) since the newest chart day of that reading. */
+  derived: DailyCount[],
   at: Date,
   /** Counted as a quiet refresh (false: a rotation turn the run's share refused, kept for next time). */
   counted: boolean
@@ -61,6 +63,7 @@ export function listingConfirmation(
     versionsPassComplete: false,
     problems: [],
     // Counted as a quiet refresh, so the rotation turn comes for confirmed packages too.
-    quiet: counted
+    quiet: counted,
+    derived
   }
 }

@@ -126,7 +126,7 @@ async function refreshOwnerPackages(stage: StageContext, login: string, owner: L
           const granted = listed.kind === 'confirm' && stage.rotations.take(turn)
           if (listed.kind === 'confirm' && task.stored && quiet && !granted) {
             const memory = { ...task.stored, quiet }
-            const refresh = listingConfirmation(task.ref, owner.ownerId, memory, listed.windows, deps.now(), !turn)
+            const refresh = listingConfirmation(task.ref, owner.ownerId, memory, listed.windows, listed.derived, deps.now(), !turn)
             recordRefresh(stage, refresh, deps.store.savePackageRefresh(refresh, stage.cycle), ownerResult)
             return
           }

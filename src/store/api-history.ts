@@ -69,6 +69,9 @@ export function writeChartAndChange(sql: Sql, refresh: PackageRefresh, before: s
     )
     for (const [day, count] of bars) if (stored.get(day) !== count) upsert.run(pkg, day, count)
   }
+  // Days a listing's confirmation derived (SPEC 13.1) count 0 until a chart covers them: never over a bar.
+  const derive = sql.stmt('INSERT OR IGNORE INTO package_chart (pkg, day, count) VALUES (?, ?, 0)')
+  for (const bar of refresh.derived ?? []) derive.run(pkg, dayNumber(bar.date))
   if (packageFingerprint(sql, ref) !== before) {
     recordChange(sql, 'update', pkg, Math.floor(Date.parse(refresh.at) / 1000))
   }
