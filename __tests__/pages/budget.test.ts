@@ -5,11 +5,11 @@
  * 1 MB of nesting took 12 s and 2 MB 48 s to load); each test allows one minute on a busy machine.
  */
 import { describe, expect, it } from '@jest/globals'
+import { notUnderstood } from './fixture-support.js'
 import { MAX_DEPTH } from '../../src/github/pages/dom.js'
 import { parseListing } from '../../src/github/pages/listing.js'
 import { parsePackagePage } from '../../src/github/pages/package.js'
 import { parseVersionsPage } from '../../src/github/pages/versions.js'
-import { NotUnderstood } from '../../src/types.js'
 
 const PAGE_BYTES = 10 * 1024 * 1024
 const URL = 'http://127.0.0.1:9/orgs/acme/packages/container/x/versions'
@@ -29,15 +29,6 @@ function page(unit: (i: number) => string, head = '', tail = ''): { count: numbe
   return { count, html: parts.join('') }
 }
 
-function notUnderstood(run: () => unknown): NotUnderstood {
-  try {
-    run()
-  } catch (error) {
-    if (error instanceof NotUnderstood) return error
-    throw error
-  }
-  throw new Error('expected NotUnderstood')
-}
 
 describe('10 MB pages', () => {
   it(

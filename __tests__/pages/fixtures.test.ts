@@ -1,27 +1,12 @@
 /** The parsers on the hand-made pages of __fixtures__/pages (see its README for what each one is). */
-import { readFileSync } from 'node:fs'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from '@jest/globals'
+import { notUnderstood, read, URL_BASE } from './fixture-support.js'
 import { windowsFromDaily } from '../../src/github/pages/count.js'
 import { parseListing } from '../../src/github/pages/listing.js'
 import { parsePackagePage } from '../../src/github/pages/package.js'
 import { parseVersionsPage } from '../../src/github/pages/versions.js'
-import { NotUnderstood } from '../../src/types.js'
 
-const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '__fixtures__', 'pages')
-const read = (file: string): string => readFileSync(path.join(dir, file), 'utf8')
-const URL_BASE = 'http://127.0.0.1:9/'
 
-function notUnderstood(run: () => unknown): NotUnderstood {
-  try {
-    run()
-  } catch (error) {
-    if (error instanceof NotUnderstood) return error
-    throw error
-  }
-  throw new Error('expected NotUnderstood')
-}
 
 describe('package pages', () => {
   it('container (org): exact total behind Discussions/Issues traps, chart, UTC time, recent rows', () => {

@@ -3,29 +3,14 @@
  * its README) or a named one-line change of one. Whatever the trap, the parser reads the right number
  * or says "not understood": never a wrong number, never a zero.
  */
-import { readFileSync } from 'node:fs'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from '@jest/globals'
+import { notUnderstood, read, URL_BASE } from './fixture-support.js'
 import { parseListing } from '../../src/github/pages/listing.js'
 import { parsePackagePage } from '../../src/github/pages/package.js'
 import { parseVersionsPage } from '../../src/github/pages/versions.js'
-import { NotUnderstood } from '../../src/types.js'
 
-const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '__fixtures__', 'pages')
-const read = (file: string): string => readFileSync(path.join(dir, file), 'utf8')
-const URL_BASE = 'http://127.0.0.1:9/'
 const CHART = 'Downloads for the last 30 days'
 
-function notUnderstood(run: () => unknown): NotUnderstood {
-  try {
-    run()
-  } catch (error) {
-    if (error instanceof NotUnderstood) return error
-    throw error
-  }
-  throw new Error('expected NotUnderstood')
-}
 
 /** Counts that are not counts (SPEC 12), each with why. */
 const NOT_COUNTS: [string, string][] = [
