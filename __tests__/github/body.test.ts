@@ -6,24 +6,8 @@ import { describe, expect, it } from '@jest/globals'
 import { createServer, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { gzipSync } from 'node:zlib'
-import { HttpClient } from '../../src/github/http.js'
+import { client } from './http-support.js'
 import { BODY_CAPS, BodyTooLarge } from '../../src/github/body.js'
-
-/** A client whose waits are recorded instead of slept. */
-function client(): { http: HttpClient; waits: number[] } {
-  const waits: number[] = []
-  const http = new HttpClient({
-    userAgent: 'backage-action/1.0 (+http://example.invalid/me/backage)',
-    concurrency: 4,
-    baseDelayMs: 10,
-    random: () => 0,
-    pageJitterMs: 0,
-    sleep: async (ms) => {
-      waits.push(ms)
-    }
-  })
-  return { http, waits }
-}
 
 describe('body caps (SPEC 12)', () => {
   const MB = 1024 * 1024

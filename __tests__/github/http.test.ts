@@ -8,9 +8,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import diagnostics from 'node:diagnostics_channel'
 import { FakeGitHub } from '../../test-support/fake-github/server.js'
 import type { Scenario } from '../../test-support/scenario.js'
-import { BudgetExhausted, HttpClient, type HttpClientOptions } from '../../src/github/http.js'
+import { BudgetExhausted } from '../../src/github/http.js'
+import { client, USER_AGENT } from './http-support.js'
 
-const USER_AGENT = 'backage-action/1.0 (+http://example.invalid/me/backage)'
 
 function scenario(): Scenario {
   return {
@@ -69,23 +69,6 @@ afterEach(() => {
   gh.clearFaults()
   gh.requests.length = 0
 })
-
-/** A client whose waits are recorded instead of slept. */
-function client(options: Partial<HttpClientOptions> = {}): { http: HttpClient; waits: number[] } {
-  const waits: number[] = []
-  const http = new HttpClient({
-    userAgent: USER_AGENT,
-    concurrency: 4,
-    baseDelayMs: 10,
-    random: () => 0,
-    pageJitterMs: 0,
-    sleep: async (ms) => {
-      waits.push(ms)
-    },
-    ...options
-  })
-  return { http, waits }
-}
 
 const logged = (path: string) => gh.requests.filter((entry) => entry.path === path)
 
